@@ -1,0 +1,83 @@
+package dev.bmreceipts.core;
+
+import java.util.Objects;
+
+/**
+ * The resource name of one message: {@code conversations/{conversationId}/messages/{messageId}}.
+ *
+ * <p>Both ids are kept as the wire carries them. They are never empty and contain neither
+ * {@code /} nor a control character. Percent-encoding for a URL path is the sender's job.
+ *
+ * @param conversationId the conversation id
+ * @param messageId the message id
+ */
+public record MessageName(String conversationId, String messageId) {
+  private static final String CONVERSATIONS = "conversations/";
+  private static final String MESSAGES = "/messages/";
+  private static final String FORM =
+      "must have the form conversations/{conversationId}/messages/{messageId}";
+
+  /**
+   * @throws InvalidMessageNameException when an id is empty or holds {@code /} or a control
+   *     character
+   */
+  public MessageName {
+    Objects.requireNonNull(conversationId, "conversationId cannot be null");
+    Objects.requireNonNull(messageId, "messageId cannot be null");
+    checkId("conversationId", conversationId);
+    checkId("messageId", messageId);
+  }
+
+  /** Same as the constructor, for call sites that read better with a factory. */
+  public static MessageName of(String conversationId, String messageId) {
+    return new MessageName(conversationId, messageId);
+  }
+
+  /**
+   * Parses {@code conversations/{conversationId}/messages/{messageId}}.
+   *
+   * @throws InvalidMessageNameException when the text is not of that form; the message never
+   *     repeats the text
+   */
+  public static MessageName parse(String name) {
+    Objects.requireNonNull(name, "message name cannot be null");
+    if (!name.startsWith(CONVERSATIONS)) {
+      throw new InvalidMessageNameException("message name " + FORM);
+    }
+    int sep = name.indexOf(MESSAGES, CONVERSATIONS.length());
+    if (sep < 0) {
+      throw new InvalidMessageNameException("message name " + FORM);
+    }
+    String conversationId = name.substring(CONVERSATIONS.length(), sep);
+    String messageId = name.substring(sep + MESSAGES.length());
+    return new MessageName(conversationId, messageId);
+  }
+
+  /** Checks one id as {@link MessageName} would, for callers that hold ids alone. */
+  public static String checkId(String what, String id) {
+    if (id.isEmpty()) {
+      throw new InvalidMessageNameException(what + " must not be empty");
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c == '/') {
+        throw new InvalidMessageNameException(what + " must not contain '/'");
+      }
+      if (Character.isISOControl(c)) {
+        throw new InvalidMessageNameException(what + " must not contain control characters");
+      }
+    }
+    return id;
+  }
+
+  /** The agent-receipt resource: {@code conversations/{c}/messages/{m}/receipt}. */
+  public String receiptName() {
+    return toString() + "/receipt";
+  }
+
+  /** {@code conversations/{conversationId}/messages/{messageId}}. */
+  @Override
+  public String toString() {
+    return CONVERSATIONS + conversationId + MESSAGES + messageId;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.bmreceipts.core;
+
+import jakarta.json.Json;
+import jakarta.json.stream.JsonParserFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Parses webhook bodies into {@link WebhookPayload}s.
+ *
+ * <p>Streaming: the {@code receipts} member is read event by event into records, never into a
+ * JSON tree. The body must be UTF-8 (a leading byte-order mark is skipped). Unknown members and
+ * unknown kinds are kept, never an error. Anything else wrong fails with one
+ * {@link PayloadException}.
+ *
+ * <p>Instances are immutable and thread-safe; create one and share it. The JSON-P provider is
+ * looked up once, at {@link #create()}.
+ */
+public final class WebhookParser {
+  private final JsonParserFactory factory;
+  private final ParserLimits limits;
+
+  private WebhookParser(ParserLimits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits cannot be null, use ParserLimits.DEFAULTS");
+    this.factory = Json.createParserFactory(Map.of());
+  }
+
+  /** A parser with {@link ParserLimits#DEFAULTS}. */
+  public static WebhookParser create() {
+    return new WebhookParser(ParserLimits.DEFAULTS);
+  }
+
+  /** A parser with the given limits. */
+  public static WebhookParser create(ParserLimits limits) {
+    return new WebhookParser(limits);
+  }
+
+  public ParserLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Parses one body.
+   *
+   * @throws PayloadException when the body is not an acceptable payload
+   */
+  public WebhookPayload parse(byte[] body) {
+    return parse(body, 0, body.length);
+  }
+
+  /**
+   * Parses {@code length} bytes of {@code body} from {@code offset}.
+   *
+   * @throws PayloadException when the body is not an acceptable payload
+   */
+  public WebhookPayload parse(byte[] body, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, body.length);
+    return new PayloadReader(factory, limits).read(body, offset, length);
+  }
+
+  /**
+   * Reads the stream to its end and parses it. The caller bounds the stream's size (the webhook
+   * does, while reading).
+   *
+   * @throws PayloadException when the body is not an acceptable payload
+   * @throws UncheckedIOException when the stream fails
+   */
+  public WebhookPayload parse(InputStream body) {
+    try {
+      return parse(body.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the webhook body", e);
+    }
+  }
+}

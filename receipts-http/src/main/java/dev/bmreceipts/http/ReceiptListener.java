@@ -1,0 +1,24 @@
+package dev.bmreceipts.http;
+
+/**
+ * Called once per receipt the webhook accepts.
+ *
+ * <p><b>Threading:</b> called on the thread handling the HTTP request, so it may be called
+ * concurrently for different requests; implementations must be thread-safe. <b>Ordering:</b>
+ * within one payload, receipts arrive in wire order, and for each receipt the listeners run in
+ * registration order. <b>Exceptions:</b> if it throws, the webhook stops calling listeners for
+ * that payload, answers {@code 500} so that Google redelivers, and remembers nothing of the
+ * payload: the redelivery reaches every listener again, including those that already saw it. So
+ * a listener must tolerate seeing a receipt again after any listener failed. A receipt from a
+ * payload that was answered {@code 2xx} is never passed on again.
+ */
+@FunctionalInterface
+public interface ReceiptListener {
+  /**
+   * Handles one receipt. Return normally only once the receipt is safe (written, queued): the
+   * webhook acknowledges it to Google after every listener returned.
+   *
+   * @throws Exception to refuse the payload; Google will redeliver it
+   */
+  void onReceipt(ReceiptEvent event) throws Exception;
+}
