@@ -19,5 +19,8 @@ module dev.bmreceipts.http {
   // transitive: ReceiptSender.Builder takes a caller's java.net.http.HttpClient
   requires transitive java.net.http;
 
+  // transitive: ReceiptMetrics.register takes a javax.management.MBeanServer
+  requires transitive java.management;
+
   exports dev.bmreceipts.http;
 }

@@ -1,0 +1,2 @@
+/** Access tokens for the Business Messages API from service-account credentials. */
+package dev.bmreceipts.auth;

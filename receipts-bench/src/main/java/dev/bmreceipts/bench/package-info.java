@@ -1,0 +1,2 @@
+/** Benchmarks and the baselines they are measured against. */
+package dev.bmreceipts.bench;

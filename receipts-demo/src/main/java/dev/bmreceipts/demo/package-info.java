@@ -1,0 +1,2 @@
+/** The demo's command line: {@code serve}, {@code send-read}, {@code report}, {@code emulator}. */
+package dev.bmreceipts.demo;
