@@ -7,9 +7,9 @@ import java.util.Objects;
 /**
  * A latency histogram at one moment, with fixed bucket bounds.
  *
- * <p><b>Bounds</b> ({@link #BOUNDS_MILLIS}): 100 ms times powers of √2, rounded to the millisecond
- * (100, 141, 200, 283, 400, … ms), up to 593 164 165 ms (6.9 days), then 604 800 000 ms (7 days): 47 finite
- * bounds, plus the {@code +Inf} bucket. A bucket holds the values {@code v} with {@code lower < v
+ * <p><b>Bounds</b> ({@link #BOUNDS_MILLIS}): 100 ms times powers of √2, rounded to the
+ * millisecond (100, 141, 200, 283, 400, … ms), up to 593 164 160 ms (6.9 days), then
+ * 604 800 000 ms (7 days): 47 finite bounds, plus the {@code +Inf} bucket. A bucket holds the values {@code v} with {@code lower < v
  * <= upper} (the first bucket starts at 0), as Prometheus' {@code le} says.
  *
  * <p><b>Percentile error</b>: {@link #percentile(double)} finds the bucket that holds the
