@@ -13,8 +13,9 @@ import java.util.Objects;
  * <= upper} (the first bucket starts at 0), as Prometheus' {@code le} says.
  *
  * <p><b>Percentile error</b>: {@link #percentile(double)} finds the bucket that holds the
- * nearest-rank value and interpolates linearly inside it, then clamps the result to the smallest
- * and largest value recorded. The true nearest-rank value lies in the same bucket, so the error is
+ * nearest-rank value and interpolates linearly inside it (the k-th of the bucket's n values is
+ * placed at (k − ½)/n of its width), then clamps the result to the smallest and largest value
+ * recorded. The true nearest-rank value lies in the same bucket, so the error is
  * at most the bucket's width: at most 100 ms below 100 ms, and above that at most 42% of the true
  * value (√2 − 1 plus the millisecond rounding of the bounds). Values over 7 days fall in the
  * {@code +Inf} bucket, whose upper end is the largest value recorded. Values are recorded in whole
@@ -88,7 +89,7 @@ public record HistogramSnapshot(
       if (in > 0 && before + in >= rank) {
         double lower = i == 0 ? 0 : BOUNDS_MILLIS.get(i - 1);
         double upper = i < BOUNDS_MILLIS.size() ? BOUNDS_MILLIS.get(i) : maxMillis;
-        double estimate = lower + (upper - lower) * (rank - before) / in;
+        double estimate = lower + (upper - lower) * (rank - before - 0.5) / in;
         estimate = Math.max(minMillis, Math.min(maxMillis, estimate));
         return estimate / 1000.0;
       }
