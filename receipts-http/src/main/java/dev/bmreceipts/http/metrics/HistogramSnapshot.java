@@ -9,17 +9,18 @@ import java.util.Objects;
  *
  * <p><b>Bounds</b> ({@link #BOUNDS_MILLIS}): 100 ms times powers of √2, rounded to the
  * millisecond (100, 141, 200, 283, 400, … ms), up to 593 164 160 ms (6.9 days), then
- * 604 800 000 ms (7 days): 47 finite bounds, plus the {@code +Inf} bucket. A bucket holds the values {@code v} with {@code lower < v
- * <= upper} (the first bucket starts at 0), as Prometheus' {@code le} says.
+ * 604 800 000 ms (7 days): 47 finite bounds, plus the {@code +Inf} bucket. A bucket holds the
+ * values {@code v} with {@code lower < v <= upper} (the first bucket starts at 0), as
+ * Prometheus' {@code le} says.
  *
  * <p><b>Percentile error</b>: {@link #percentile(double)} finds the bucket that holds the
  * nearest-rank value and interpolates linearly inside it (the k-th of the bucket's n values is
  * placed at (k − ½)/n of its width), then clamps the result to the smallest and largest value
- * recorded. The true nearest-rank value lies in the same bucket, so the error is
- * at most the bucket's width: at most 100 ms below 100 ms, and above that at most 42% of the true
- * value (√2 − 1 plus the millisecond rounding of the bounds). Values over 7 days fall in the
- * {@code +Inf} bucket, whose upper end is the largest value recorded. Values are recorded in whole
- * milliseconds; negative values count as 0.
+ * recorded. The true nearest-rank value lies in the same bucket, so the error is at most the
+ * bucket's width: at most 100 ms below 100 ms, and above that at most 42% of the true value
+ * (√2 − 1 plus the millisecond rounding of the bounds). Values over 7 days fall in the
+ * {@code +Inf} bucket, whose upper end is the largest value recorded. Values are recorded in
+ * whole milliseconds; negative values count as 0.
  *
  * @param counts the count of each bucket (not cumulative), {@code BOUNDS_MILLIS.size() + 1} of
  *     them, the last one for {@code +Inf}

@@ -32,8 +32,9 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The receipt journal: one JSON object per line and per receipt, in the shape
- * {@code {"agent","conversationId","customAgentId","messageId","message","receiptType","createTime","sendTime"}},
+ * The receipt journal: one JSON object per line and per receipt, with the string members
+ * {@code agent}, {@code conversationId}, {@code customAgentId}, {@code messageId},
+ * {@code message}, {@code receiptType}, {@code createTime} and {@code sendTime} in that order,
  * every value the raw text the webhook received ({@code ""} when absent).
  *
  * <pre>{@code

@@ -498,7 +498,8 @@ public final class ReceiptMetrics implements ReceiptListener {
     public Builder overdueAfter(Duration overdueAfter) {
       Objects.requireNonNull(overdueAfter, "overdueAfter cannot be null");
       if (overdueAfter.isNegative()) {
-        throw new IllegalArgumentException("overdueAfter must not be negative, got " + overdueAfter);
+        throw new IllegalArgumentException(
+            "overdueAfter must not be negative, got " + overdueAfter);
       }
       this.overdueAfter = overdueAfter;
       return this;

@@ -32,12 +32,14 @@ class PrometheusTextTest {
   private static final String LABEL = "[a-zA-Z_][a-zA-Z0-9_]*=" + LABEL_VALUE;
   private static final String VALUE =
       "(?:[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]Inf|NaN)";
-  private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") ((?:[^\\\\\\n]|\\\\[\\\\n])*)");
+  private static final Pattern HELP =
+      Pattern.compile("# HELP (" + NAME + ") ((?:[^\\\\\\n]|\\\\[\\\\n])*)");
   private static final Pattern TYPE =
       Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
-  private static final Pattern SAMPLE = Pattern.compile(
-      "(" + NAME + ")(?:\\{(" + LABEL + "(?:," + LABEL + ")*,?)?\\})? (" + VALUE + ")(?: -?[0-9]+)?");
-  private static final Pattern ONE_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=(" + LABEL_VALUE + ")");
+  private static final Pattern SAMPLE = Pattern.compile("(" + NAME + ")(?:\\{(" + LABEL
+      + "(?:," + LABEL + ")*,?)?\\})? (" + VALUE + ")(?: -?[0-9]+)?");
+  private static final Pattern ONE_LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=(" + LABEL_VALUE + ")");
 
   /** One parsed sample. */
   record Sample(String family, String name, Map<String, String> labels, String value) {}
@@ -173,7 +175,8 @@ class PrometheusTextTest {
 
     assertTrue(text.contains("\nbm_receipts_received_total{type=\"DELIVERED\"} 4\n"), text);
     assertTrue(text.contains("\nbm_receipts_received_total{type=\"READ\"} 2\n"));
-    assertTrue(text.contains("\nbm_receipts_received_total{type=\"RECEIPT_TYPE_UNSPECIFIED\"} 1\n"));
+    assertTrue(
+        text.contains("\nbm_receipts_received_total{type=\"RECEIPT_TYPE_UNSPECIFIED\"} 1\n"));
     assertEquals("1", value(s, "bm_receipts_by_agent_total", "agent", "brands/x\"y\\z\nw"));
     assertEquals("6", value(s, "bm_receipts_by_agent_total", "agent", Events.AGENT));
     assertEquals("3", value(s, "bm_messages_delivered_total", null, null));
@@ -212,6 +215,7 @@ class PrometheusTextTest {
     ReceiptMetrics m = ReceiptMetrics.builder().build();
     StringBuilder sb = new StringBuilder("# prefix from the host\n");
     m.writePrometheus(sb);
-    assertTrue(sb.toString().startsWith("# prefix from the host\n# HELP bm_receipts_received_total "));
+    assertTrue(sb.toString()
+        .startsWith("# prefix from the host\n# HELP bm_receipts_received_total "));
   }
 }
