@@ -120,7 +120,7 @@ public final class ReceiptMetrics implements ReceiptListener {
     this.clock = b.clock;
     this.timeFromReceipts = b.timeFromReceipts;
     this.maxMessages = b.maxMessages;
-    this.maxAgeMillis = b.maxAge.toMillis();
+    this.maxAgeMillis = saturatedMillis(b.maxAge);
     this.maxAgents = b.maxAgents;
     this.overdueAfter = b.overdueAfter;
     this.topConversations = b.topConversations;
@@ -246,7 +246,7 @@ public final class ReceiptMetrics implements ReceiptListener {
       long overdueUndelivered = 0;
       long overdueUnread = 0;
       if (messagesSent > 0 && now != UNKNOWN) {
-        long limit = overdueAfter.toMillis();
+        long limit = saturatedMillis(overdueAfter);
         for (Entry e : messages.values()) {
           if (e.has(SENT) && !e.has(READ) && now - e.sentMillis > limit) {
             if (e.has(DELIVERED)) {
@@ -426,6 +426,14 @@ public final class ReceiptMetrics implements ReceiptListener {
   private static void gap(Histogram h, long from, long to) {
     if (from != UNKNOWN && to != UNKNOWN) {
       h.record(to - from);
+    }
+  }
+
+  private static long saturatedMillis(Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 2; // longer than any time we can tell apart
     }
   }
 

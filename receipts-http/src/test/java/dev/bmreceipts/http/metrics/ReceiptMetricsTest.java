@@ -244,6 +244,20 @@ class ReceiptMetricsTest {
   }
 
   @Test
+  void hugeDurationsMeanNeverRatherThanOverflow() throws Exception {
+    ReceiptMetrics m = ReceiptMetrics.builder().clock(fixed)
+        .maxAge(Duration.ofSeconds(Long.MAX_VALUE))
+        .overdueAfter(Duration.ofSeconds(Long.MAX_VALUE))
+        .build();
+    m.messageSent(MessageName.of("c", "m"), T0);
+    m.onReceipt(delivered("c", "m", at(1)));
+    MetricsSnapshot s = m.snapshot();
+    assertEquals(0, s.evicted());
+    assertEquals(0, s.overdueUnread());
+    assertEquals(1, s.trackedMessages());
+  }
+
+  @Test
   void agentsPastTheCapCountAsOther() throws Exception {
     ReceiptMetrics m = ReceiptMetrics.builder().clock(fixed).maxAgents(2).build();
     for (String agent : List.of("a1", "a2", "a3", "a4", "a1")) {
