@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TokenEndpoint implements AutoCloseable {
   static final String EMAIL = "sender@test-project.iam.gserviceaccount.com";
 
-  final KeyPair keys;
+  private static final KeyPair KEYS = generate();
+
+  final KeyPair keys = KEYS;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(16);
   private final AtomicInteger issued = new AtomicInteger();
@@ -47,14 +49,21 @@ final class TokenEndpoint implements AutoCloseable {
   volatile long tokenDelayMillis;
 
   TokenEndpoint() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    keys = g.generateKeyPair();
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
     server.createContext("/token", this::token);
     server.createContext("/v1/", this::receipt);
     server.setExecutor(executor);
     server.start();
+  }
+
+  private static KeyPair generate() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return g.generateKeyPair();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   URI root() {
