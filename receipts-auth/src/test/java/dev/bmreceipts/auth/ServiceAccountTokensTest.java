@@ -36,7 +36,7 @@ class ServiceAccountTokensTest {
   }
 
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() {
     endpoint.close();
     assertEquals(List.of(), new ArrayList<>(endpoint.rejections), "token requests the endpoint refused");
   }

@@ -51,7 +51,7 @@ class ReceiptSenderTest {
   }
 
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() {
     senders.forEach(ReceiptSender::close);
     api.close();
   }
@@ -239,22 +239,21 @@ class ReceiptSenderTest {
 
   @Test
   void retriesAConnectionClosedMidResponse() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      AtomicInteger connections = new AtomicInteger();
-      Thread t = new Thread(() -> serveRaw(socket, connections));
-      t.start();
-      try {
-        ReceiptSender sender = track(ReceiptSender.builder()
-            .apiRoot("http://127.0.0.1:" + socket.getLocalPort() + "/")
-            .tokens(AccessTokenProvider.fixed(TOKEN)).httpClient(http11).retryPolicy(FAST).build());
-        SendResult r = sender.sendReadAndWait(MessageName.of("c", "m"));
-        assertEquals(2, r.attempts());
-        assertEquals("conversations/c/messages/m/receipt", r.receiptName());
-        assertEquals(2, connections.get());
-      } finally {
-        socket.close();
-        t.join(5000);
-      }
+    ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    AtomicInteger connections = new AtomicInteger();
+    Thread t = new Thread(() -> serveRaw(socket, connections));
+    t.start();
+    try {
+      ReceiptSender sender = track(ReceiptSender.builder()
+          .apiRoot("http://127.0.0.1:" + socket.getLocalPort() + "/")
+          .tokens(AccessTokenProvider.fixed(TOKEN)).httpClient(http11).retryPolicy(FAST).build());
+      SendResult r = sender.sendReadAndWait(MessageName.of("c", "m"));
+      assertEquals(2, r.attempts());
+      assertEquals("conversations/c/messages/m/receipt", r.receiptName());
+      assertEquals(2, connections.get());
+    } finally {
+      socket.close();
+      t.join(5000);
     }
   }
 
