@@ -44,6 +44,8 @@ public interface ReceiptSender extends AutoCloseable {
    * Sends a READ receipt for {@code message}. The future completes with the result, or fails
    * with a {@link ReceiptSendException}. When {@code skipRepeats} is on and a READ for this message
    * was already sent successfully, it completes at once with {@link SendResult#skipped()} true.
+   * When a slot is free the request starts on the calling thread, which may then wait while the
+   * {@link AccessTokenProvider} fetches a token (once, for a caching provider).
    *
    * @throws IllegalStateException when the sender is closed
    */

@@ -109,7 +109,13 @@ class ReceiptSenderTest {
   @Test
   void retries503TwiceThenSucceedsAfterThreeAttempts() throws Exception {
     api.script(Reply.error(503, "UNAVAILABLE", "busy"), Reply.error(503, "UNAVAILABLE", "busy"));
-    SendResult r = track(builder().build()).sendReadAndWait(MessageName.of("c", "m"));
+    AtomicInteger jitters = new AtomicInteger();
+    ReceiptSender sender = track(builder().jitter(() -> {
+      jitters.incrementAndGet();
+      return 0.5;
+    }).build());
+    SendResult r = sender.sendReadAndWait(MessageName.of("c", "m"));
+    assertEquals(2, jitters.get());
     assertEquals(3, r.attempts());
     assertEquals(200, r.status());
     assertEquals(3, api.requests().size());
