@@ -65,14 +65,18 @@ public interface ReceiptSender extends AutoCloseable {
   /**
    * Sends READ receipts for all of {@code messages} at once. The futures are in the order of
    * {@code messages}; each completes or fails on its own, like {@link #sendRead(MessageName)}.
+   * A {@code null} element fails the call before anything is sent.
    *
    * @throws IllegalStateException when the sender is closed
    */
   default List<CompletableFuture<SendResult>> sendReadAll(List<MessageName> messages) {
     Objects.requireNonNull(messages, "messages cannot be null");
+    for (MessageName m : messages) {
+      Objects.requireNonNull(m, "messages cannot hold null");
+    }
     List<CompletableFuture<SendResult>> results = new ArrayList<>(messages.size());
     for (MessageName m : messages) {
-      results.add(sendRead(Objects.requireNonNull(m, "messages cannot hold null")));
+      results.add(sendRead(m));
     }
     return results;
   }
