@@ -340,7 +340,9 @@ final class PayloadReader {
           checkDepth(depth + open - 1, path);
         } else if (next == Event.END_OBJECT || next == Event.END_ARRAY) {
           open--;
-        } else if (next == Event.KEY_NAME || next == Event.VALUE_STRING) {
+        } else if (next == Event.KEY_NAME) {
+          key(next, path);
+        } else if (next == Event.VALUE_STRING) {
           checkLength(path);
         }
       }
