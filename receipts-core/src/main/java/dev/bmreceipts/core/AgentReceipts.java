@@ -106,6 +106,9 @@ public final class AgentReceipts {
       throw new PayloadException("", "malformed JSON");
     } catch (JsonException e) {
       throw new PayloadException("", "malformed JSON");
+    } catch (UnsupportedOperationException | ArithmeticException | NumberFormatException e) {
+      // Parsson refuses over-long numbers this way; it is bad input like any other
+      throw new PayloadException("", "number too long to read");
     }
   }
 }

@@ -313,11 +313,25 @@ final class PayloadReader {
             throw tooLong(path);
           }
           return parser.getValue();
+        case VALUE_NUMBER:
+          return number(path);
         default:
           return parser.getValue();
       }
     } catch (JsonParsingException ex) {
       throw syntax(path, ex);
+    }
+  }
+
+  /**
+   * A number as JSON. The implementation may refuse one it deems too long (Parsson throws
+   * UnsupportedOperationException past 1100 chars): that is bad input, not a server error.
+   */
+  private JsonValue number(String path) {
+    try {
+      return parser.getValue();
+    } catch (UnsupportedOperationException | ArithmeticException | NumberFormatException ex) {
+      throw new PayloadException(path, "number too long to read");
     }
   }
 

@@ -71,6 +71,20 @@ class AgentReceiptsTest {
   }
 
   @Test
+  void anOverLongNumberIsBadInputNotACrash() {
+    byte[] body = utf8("{\"name\":\"n\",\"error\":{\"code\":1" + "0".repeat(5_000) + "}}");
+    assertEquals("number too long to read",
+        assertThrows(PayloadException.class, () -> AgentReceipts.parseResponse(body)).getMessage());
+    assertEquals(Optional.empty(), AgentReceipts.parseError(body));
+  }
+
+  @Test
+  void aHugeExponentInTheCodeGivesZeroQuickly() {
+    assertEquals(Optional.of(new AgentReceipts.ApiError(0, "", "S")),
+        AgentReceipts.parseError(utf8("{\"error\":{\"code\":1e999999999,\"status\":\"S\"}}")));
+  }
+
+  @Test
   void parsesGooglesErrorBody() {
     assertEquals(Optional.of(new AgentReceipts.ApiError(404, "Requested entity was not found.", "NOT_FOUND")),
         AgentReceipts.parseError(utf8(

@@ -139,6 +139,8 @@ class WebhookParserMalformedTest {
         "member name longer than 64 characters"));
     c.add(text("string longer than the default limit in an unknown member",
         "{\"context\":{\"x\":\"" + "y".repeat(65_537) + "\"}}", "context.x", "string longer than 65536 characters"));
+    c.add(text("number too long for the JSON-P implementation", "{\"context\":{\"n\":[1" + "2".repeat(5_000) + "]}}",
+        "context.n[0]", "number too long to read"));
     c.add(small("member name longer than the limit", "{\"" + SECRET.repeat(6) + "\":1}", "",
         "member name longer than 64 characters"));
     return c.stream();
