@@ -38,6 +38,14 @@ class TimestampTest {
         Timestamp.parse("2016-12-31T23:59:60Z").instant());
   }
 
+  @Test
+  void acceptsLowerCaseSeparatorAndZoneAsRfc3339AllowsAndKeepsTheRawText() {
+    Timestamp t = Timestamp.parse("2024-03-05t06:07:08.25z");
+    assertEquals("2024-03-05t06:07:08.25z", t.raw());
+    assertEquals(Optional.of(Instant.parse("2024-03-05T06:07:08.250Z")), t.instant());
+    assertEquals(Optional.of(Instant.parse("2024-03-05T05:07:08Z")), Timestamp.parse("2024-03-05t06:07:08+01:00").instant());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"SEND_TIME", "BOOLEAN", "CONFIDENCE_NUMERIC", "CREATE_TIME", "2024-03-05T06:07:08.1234567890Z",
       "2024-13-05T06:07:08Z", "2024-03-05 06:07:08Z", "2024-03-05T06:07:08", "20240305T060708Z", "2024-03-05",

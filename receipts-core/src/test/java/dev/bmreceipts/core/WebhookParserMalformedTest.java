@@ -50,6 +50,9 @@ class WebhookParserMalformedTest {
     List<Case> c = new ArrayList<>();
     c.add(text("empty body", "", "", "body is empty"));
     c.add(text("whitespace only", " \r\n\t ", "", "body is empty"));
+    c.add(new Case("byte-order mark only", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, ' '},
+        ParserLimits.DEFAULTS, "", "body is empty"));
+    c.add(new Case("NUL bytes", new byte[] {0, 0}, ParserLimits.DEFAULTS, "", "malformed JSON at line 1, column 1"));
     c.add(text("null", "null", "", "expected a JSON object, got null"));
     c.add(text("top-level array", "[\"" + SECRET + "\"]", "", "expected a JSON object, got an array"));
     c.add(text("top-level string", "\"" + SECRET + "\"", "", "expected a JSON object, got a string"));
