@@ -212,6 +212,21 @@ class WebhookParserMalformedTest {
   }
 
   @Test
+  void theDeepestAllowedLimitStillEndsInAPayloadException() {
+    // Parsson itself throws a plain RuntimeException from depth 1000 on: the limit must stop us first
+    WebhookParser parser = WebhookParser.create(ParserLimits.DEFAULTS.withMaxDepth(500));
+    byte[] deep = Fixtures.utf8("{\"context\":" + "[".repeat(1500) + "]".repeat(1500) + "}");
+    PayloadException e = assertThrows(PayloadException.class, () -> parser.parse(deep));
+    assertEquals("nested deeper than 500 levels", e.reason());
+    assertEquals("context" + "[0]".repeat(499), e.path());
+    byte[] deepSkipped = Fixtures.utf8("{\"receipts\":{\"x\":" + "[".repeat(1500) + "]".repeat(1500) + "}}");
+    assertEquals("receipts.x: nested deeper than 500 levels",
+        assertThrows(PayloadException.class, () -> parser.parse(deepSkipped)).getMessage());
+    byte[] fits = Fixtures.utf8("{\"context\":" + "[".repeat(499) + "]".repeat(499) + "}");
+    assertEquals(1, parser.parse(fits).json().size());
+  }
+
+  @Test
   void aStreamThatFailsIsAnUncheckedIoException() {
     InputStream broken = new InputStream() {
       @Override
@@ -233,6 +248,8 @@ class WebhookParserMalformedTest {
   void limitsRejectUnsafeValuesAndNameThem() {
     assertEquals("maxDepth must be at least 4, the depth of a receipt",
         assertThrows(IllegalArgumentException.class, () -> ParserLimits.DEFAULTS.withMaxDepth(3)).getMessage());
+    assertEquals("maxDepth must be at most 500, well within what JSON-P implementations accept",
+        assertThrows(IllegalArgumentException.class, () -> ParserLimits.DEFAULTS.withMaxDepth(501)).getMessage());
     assertEquals("maxReceipts must be at least 1",
         assertThrows(IllegalArgumentException.class, () -> ParserLimits.DEFAULTS.withMaxReceipts(0)).getMessage());
     assertEquals("maxStringLength must be at least 64",
