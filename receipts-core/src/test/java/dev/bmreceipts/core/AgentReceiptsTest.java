@@ -73,7 +73,15 @@ class AgentReceiptsTest {
   @Test
   void anOverLongNumberIsBadInputNotACrash() {
     byte[] body = utf8("{\"name\":\"n\",\"error\":{\"code\":1" + "0".repeat(5_000) + "}}");
-    assertEquals("number too long to read",
+    assertEquals("number too long or nesting too deep",
+        assertThrows(PayloadException.class, () -> AgentReceipts.parseResponse(body)).getMessage());
+    assertEquals(Optional.empty(), AgentReceipts.parseError(body));
+  }
+
+  @Test
+  void deepNestingIsBadInputNotACrash() {
+    byte[] body = utf8("{\"name\":\"n\",\"error\":" + "[".repeat(2_000) + "]".repeat(2_000) + "}");
+    assertEquals("number too long or nesting too deep",
         assertThrows(PayloadException.class, () -> AgentReceipts.parseResponse(body)).getMessage());
     assertEquals(Optional.empty(), AgentReceipts.parseError(body));
   }
