@@ -3,6 +3,7 @@ package dev.bmreceipts.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -65,6 +66,11 @@ class WebhookParserFixturesTest {
         receipt("conv-1", "msg-2", ReceiptType.DELIVERED, "DELIVERED"),
         receipt("conv-1", "msg-3", ReceiptType.READ, "READ")), r.receipts());
 
+    assertThrows(UnsupportedOperationException.class, () -> r.receipts().clear());
+    assertThrows(UnsupportedOperationException.class, () -> p.json().remove("context"));
+    assertEquals("WebhookPayload[kind=RECEIPTS, agent=brands/brand-1/agents/agent-1, conversationId=conv-1, "
+        + "requestId=req-1, receipts=4]", p.toString());
+
     // unknown top-level members are kept as JSON, in wire order; receipts is never a tree
     assertEquals(List.of("futureTopLevel", "context"), keys(p.json()));
     assertEquals("{\"nested\":[1,{\"deep\":true}],\"n\":null}", p.json().get("futureTopLevel").toString());
@@ -112,6 +118,7 @@ class WebhookParserFixturesTest {
     assertEquals("CONFIDENCE_NUMERIC",
         dialogflow.getJsonArray("intentResponses").getJsonObject(0).getString("intentDetectionConfidence"));
     // the text is user content and stays out of toString
+    assertFalse(p.toString().contains("va?"));
     assertFalse(m.toString().contains("va?"));
     assertEquals("UserMessage[messageId=M-user-1, name=conversations/C/messages/M-user-1, "
         + "createTime=2024-03-05T06:07:08Z]", m.toString());
