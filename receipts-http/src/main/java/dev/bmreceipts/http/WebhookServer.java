@@ -30,6 +30,7 @@ public final class WebhookServer implements AutoCloseable {
   private final URI uri;
   private final Object closeLock = new Object();
   private boolean closed;
+  private volatile boolean closing;
 
   private WebhookServer(HttpServer server, ExecutorService executor, String host, String path) {
     this.server = server;
@@ -62,7 +63,11 @@ public final class WebhookServer implements AutoCloseable {
       try {
         handler.handle(exchange);
       } finally {
-        handle.inFlight.decrementAndGet();
+        if (handle.inFlight.decrementAndGet() == 0 && handle.closing) {
+          synchronized (handle.closeLock) {
+            handle.closeLock.notifyAll();
+          }
+        }
       }
     });
     server.setExecutor(executor);
@@ -99,13 +104,20 @@ public final class WebhookServer implements AutoCloseable {
       }
       closed = true;
     }
+    closing = true;
     long deadline = System.nanoTime() + drain.toNanos();
-    if (inFlight.get() == 0) {
-      server.stop(0);
-    } else {
-      // the JDK server stops accepting at once, then returns when its last exchange ends
+    if (inFlight.get() > 0) {
+      // stop(delay) closes the listening socket at once and then waits; on some JDKs it waits
+      // out the whole delay, so it runs aside while this thread waits for our own count
       long seconds = Math.max(1, (drain.toMillis() + 999) / 1000);
-      server.stop((int) Math.min(Integer.MAX_VALUE, seconds));
+      Thread stopper = new Thread(
+          () -> server.stop((int) Math.min(Integer.MAX_VALUE, seconds)), "bm-webhook-stop");
+      stopper.start();
+      awaitIdle(deadline);
+      server.stop(0); // ends the first stop's wait and closes what is left
+      joinQuietly(stopper, deadline);
+    } else {
+      server.stop(0);
     }
     executor.shutdown();
     try {
@@ -115,6 +127,28 @@ public final class WebhookServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitIdle(long deadline) {
+    synchronized (closeLock) {
+      long left;
+      while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(closeLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private static void joinQuietly(Thread thread, long deadline) {
+    try {
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1_000));
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
