@@ -136,7 +136,8 @@ class WebhookConcurrencyTest {
   private static void awaitRefused(int port) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
+      try {
+        new Socket("127.0.0.1", port).close();
         Thread.sleep(5);
       } catch (ConnectException refused) {
         return;
