@@ -36,17 +36,24 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code 405 method not allowed: use POST} (with {@code Allow: POST})
- *   <li>{@code 415 unsupported content type: use application/json} (a request without a
- *       {@code Content-Type} is read as JSON)
+ *   <li>{@code 415 unsupported content type: use application/json} ({@code application/json} in
+ *       any case, with any parameters, is accepted; so is a request with no {@code Content-Type}
+ *       at all, since it names no other type and its body must still parse as JSON or get 400)
  *   <li>{@code 413 body larger than N bytes}
  *   <li>{@code 401 missing X-Goog-Signature}, {@code 401 invalid X-Goog-Signature} (only when a
- *       signing key is configured; checked over the raw bytes before parsing)
+ *       signing key is configured; checked over the raw bytes before parsing, so it applies to
+ *       the handshake too)
  *   <li>{@code 400} with the parser's one-line reason, e.g. {@code receipts.receipts[0].message: …}
  *   <li>the handshake: {@code 200} with the secret, or {@code 403 client token does not match}
  *   <li>{@code 200 ok} (also for unknown kinds and for deliveries seen before)
  *   <li>{@code 500 listener failed; retry later}
  *   <li>{@code 503 duplicate delivery in progress; retry later} (with {@code Retry-After: 1})
  * </ul>
+ *
+ * <p>Checks run in that order and each answers before any listener runs. Receipts and other
+ * payloads are deduplicated through a {@link Deduplicator}: by {@code requestId} where present
+ * and, for receipts, also by (message name, receipt type), so a receipt repeated in a later
+ * payload is passed on once.
  *
  * <p>Instances are immutable and thread-safe.
  */

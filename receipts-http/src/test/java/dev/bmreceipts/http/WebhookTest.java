@@ -329,6 +329,17 @@ class WebhookTest {
   }
 
   @Test
+  void observerThatThrowsLeavesTheAnswerUnchanged() {
+    WebhookFixture.Seen seen = new WebhookFixture.Seen();
+    try (WebhookServer server = start(signed(seen).observer(o -> {
+      throw new IllegalStateException("metrics down");
+    }).build())) {
+      assertAnswer(post(server, receipts(null, receipt("M1", "READ"))), 200, "ok");
+      assertEquals(List.of("M1|READ"), seen.list());
+    }
+  }
+
+  @Test
   void processWorksWithoutAnyServer() {
     WebhookFixture.Seen seen = new WebhookFixture.Seen();
     Webhook webhook = signed(seen).build();
