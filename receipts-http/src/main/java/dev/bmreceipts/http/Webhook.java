@@ -41,8 +41,9 @@ import java.util.Set;
  *       at all, since it names no other type and its body must still parse as JSON or get 400)
  *   <li>{@code 413 body larger than N bytes}
  *   <li>{@code 401 missing X-Goog-Signature}, {@code 401 invalid X-Goog-Signature} (only when a
- *       signing key is configured; checked over the raw bytes before parsing, so it applies to
- *       the handshake too)
+ *       signing key is configured; checked over the raw bytes before parsing. The one exception is
+ *       an unsigned verification handshake while a client token is configured: the handshake
+ *       carries its own proof, the client token, and answers {@code 200} or {@code 403} as below)
  *   <li>{@code 400} with the parser's one-line reason, e.g. {@code receipts.receipts[0].message: …}
  *   <li>the handshake: {@code 200} with the secret, or {@code 403 client token does not match}
  *   <li>{@code 200 ok} (also for unknown kinds and for deliveries seen before)
@@ -221,7 +222,7 @@ public final class Webhook {
     if (signature != null) {
       String given = headers.first(WebhookSignature.HEADER);
       if (given == null || given.isBlank()) {
-        return MISSING_SIGNATURE;
+        return unsignedHandshake(bytes, length, outcome);
       }
       if (!signature.verify(bytes, 0, length, given)) {
         return INVALID_SIGNATURE;
@@ -246,6 +247,31 @@ public final class Webhook {
       default:
         return payload(payload);
     }
+  }
+
+  /**
+   * An unsigned request with a key configured: refused, unless it is the verification handshake.
+   * Google's handshake proves itself with the client token in its body and is not documented as
+   * signed, so when a client token is configured an unsigned body is parsed for that one purpose.
+   * It can only ever get the handshake's answer; no listener sees it.
+   */
+  private WebhookResponse unsignedHandshake(byte[] bytes, int length, Outcome outcome) {
+    if (clientToken == null) {
+      return MISSING_SIGNATURE;
+    }
+    WebhookPayload payload;
+    try {
+      payload = parser.parse(bytes, 0, length);
+    } catch (PayloadException e) {
+      return MISSING_SIGNATURE;
+    }
+    if (payload.kind() != PayloadKind.VERIFICATION) {
+      return MISSING_SIGNATURE;
+    }
+    if (outcome != null) {
+      outcome.kind = payload.kind();
+    }
+    return handshake(payload.verification().orElseThrow());
   }
 
   private WebhookResponse handshake(Verification v) {

@@ -232,6 +232,32 @@ class WebhookTest {
   }
 
   @Test
+  void answersAnUnsignedHandshakeByItsClientTokenButNothingElseUnsigned() {
+    AtomicInteger calls = new AtomicInteger();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).clientToken("token-1")
+        .receiptListener(e -> calls.incrementAndGet()).payloadListener(p -> calls.incrementAndGet()).build())) {
+      byte[] right = "{\"clientToken\":\"token-1\",\"secret\":\"s3cret\"}".getBytes(StandardCharsets.UTF_8);
+      HttpResponse<String> ok = signedPost(server, right, null);
+      assertEquals(200, ok.statusCode());
+      assertEquals("s3cret", ok.body());
+      byte[] wrong = "{\"clientToken\":\"token-2\",\"secret\":\"s3cret\"}".getBytes(StandardCharsets.UTF_8);
+      assertAnswer(signedPost(server, wrong, null), 403, "client token does not match");
+      // a wrongly signed handshake is still refused as such
+      assertAnswer(signedPost(server, right, "AAAA"), 401, "invalid X-Goog-Signature");
+      // anything else unsigned stays refused, parsed or not
+      byte[] receipts = receipts(null, receipt("M1", "READ")).getBytes(StandardCharsets.UTF_8);
+      assertAnswer(signedPost(server, receipts, null), 401, "missing X-Goog-Signature");
+      assertAnswer(signedPost(server, "{".getBytes(StandardCharsets.UTF_8), null), 401,
+          "missing X-Goog-Signature");
+      assertEquals(0, calls.get());
+    }
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).build())) {
+      byte[] handshake = "{\"clientToken\":\"token-1\",\"secret\":\"s3cret\"}".getBytes(StandardCharsets.UTF_8);
+      assertAnswer(signedPost(server, handshake, null), 401, "missing X-Goog-Signature");
+    }
+  }
+
+  @Test
   void refusesEveryHandshakeWhenNoClientTokenIsConfigured() {
     try (WebhookServer server = start(Webhook.builder().signingKey(KEY).build())) {
       assertAnswer(post(server, "{\"clientToken\":\"token-1\",\"secret\":\"s3cret\"}"), 403,
