@@ -127,6 +127,11 @@ final class Args {
     return v.get();
   }
 
+  /** Whether the option was given on the command line (not by its environment variable). */
+  boolean onCommandLine(String name) {
+    return given.containsKey(opt(name).name());
+  }
+
   /** Whether a flag was given. */
   boolean flag(String name) {
     return given.containsKey(opt(name).name());
@@ -161,7 +166,7 @@ final class Args {
     if (v.isEmpty()) {
       return Optional.empty();
     }
-    String why = "must be a number from " + min + " to " + max;
+    String why = "must be a number from " + plain(min) + " to " + plain(max);
     try {
       double d = Double.parseDouble(v.get().strip());
       if (!(d >= min && d <= max)) {
@@ -267,6 +272,10 @@ final class Args {
       throw new IllegalArgumentException("command " + command + " has no option " + name);
     }
     return opt;
+  }
+
+  private static String plain(double d) {
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 
   /** Untrusted text made safe for one line: quoted, no control characters, at most 40 chars. */

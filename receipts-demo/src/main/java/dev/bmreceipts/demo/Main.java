@@ -20,6 +20,8 @@ public final class Main {
   static final String NAME = "receipts-demo";
   /** How long a SIGTERM waits for a command to drain before the process exits anyway. */
   private static final long STOP_GRACE_SECONDS = 30;
+  /** Option synopses longer than this get their help text on the next line. */
+  private static final int HELP_COLUMN = 34;
 
   private Main() {}
 
@@ -109,7 +111,7 @@ public final class Main {
     b.append("Business Messages receipts: webhook service, agent READ receipts, metrics, API"
         + " emulator.\n\ncommands:\n");
     for (Command c : commands()) {
-      b.append(String.format("  %-11s %s%n", c.name(), c.summary()));
+      b.append(String.format("  %-11s %s\n", c.name(), c.summary()));
     }
     b.append("\n'<command> --help' lists a command's options. An option shown with [VAR] also"
         + " reads the\nenvironment variable VAR; the command line wins.\n");
@@ -120,15 +122,21 @@ public final class Main {
   /** One command's help: its options with environment variables and defaults. */
   static String help(Command command) {
     List<Opt> options = command.options();
-    int width = Math.max(8, options.stream().mapToInt(o -> o.synopsis().length()).max().orElse(0));
+    int width = Math.min(HELP_COLUMN,
+        Math.max(8, options.stream().mapToInt(o -> o.synopsis().length()).max().orElse(0)));
     StringBuilder b = new StringBuilder();
     b.append("usage: ").append(PROGRAM).append(' ').append(command.name()).append(" [options]\n");
     b.append(command.summary()).append("\n\noptions:\n");
     for (Opt o : options) {
       String text = o.defaultValue() == null ? o.help() : o.help() + " (default " + o.defaultValue() + ")";
-      b.append(String.format("  %-" + width + "s  %s%n", o.synopsis(), text));
+      if (o.synopsis().length() > width) {
+        b.append("  ").append(o.synopsis()).append('\n');
+        b.append(" ".repeat(width + 4)).append(text).append('\n');
+      } else {
+        b.append(String.format("  %-" + width + "s  %s\n", o.synopsis(), text));
+      }
     }
-    b.append(String.format("  %-" + width + "s  %s%n", "--help", "print this help"));
+    b.append(String.format("  %-" + width + "s  %s\n", "--help", "print this help"));
     if (!command.notes().isEmpty()) {
       b.append('\n').append(command.notes());
       if (!command.notes().endsWith("\n")) {

@@ -1,8 +1,9 @@
 package dev.bmreceipts.demo;
 
+import java.nio.file.Path;
 import java.util.List;
 
-/** {@code report}: receipt metrics from a journal: counts, read rate, latency percentiles. */
+/** {@code report}: receipt metrics from a journal. */
 final class ReportCommand implements Command {
   @Override
   public String name() {
@@ -16,11 +17,30 @@ final class ReportCommand implements Command {
 
   @Override
   public List<Opt> options() {
-    return List.of();
+    return List.of(
+        Opt.value("--journal", "FILE", null, null, "a journal written by serve --journal (required)"),
+        Opt.value("--format", "FORMAT", null, "text", "text (a table) or json (the snapshot)"));
+  }
+
+  /**
+   * The checked options of {@code report}.
+   *
+   * @param journal the journal to read
+   * @param json whether to print JSON instead of a table
+   */
+  record Config(Path journal, boolean json) {}
+
+  /** Checks every option. */
+  static Config config(Args args) throws UsageException {
+    args.required("--journal");
+    Path journal = args.readableFile("--journal").orElseThrow();
+    boolean json = args.choice("--format", List.of("text", "json")).orElseThrow().equals("json");
+    return new Config(journal, json);
   }
 
   @Override
   public int run(Args args, Io io) throws Exception {
+    config(args);
     throw new CommandFailure("not available yet");
   }
 }

@@ -1,8 +1,10 @@
 package dev.bmreceipts.demo;
 
+import dev.bmreceipts.core.MessageName;
+import java.util.ArrayList;
 import java.util.List;
 
-/** {@code send-read}: send one agent READ receipt. */
+/** {@code send-read}: sends one agent READ receipt. */
 final class SendReadCommand implements Command {
   @Override
   public String name() {
@@ -11,16 +13,40 @@ final class SendReadCommand implements Command {
 
   @Override
   public String summary() {
-    return "send one agent READ receipt";
+    return "send one agent READ receipt and print the API's answer";
   }
 
   @Override
   public List<Opt> options() {
-    return List.of();
+    List<Opt> o = new ArrayList<>(List.of(
+        Opt.value("--conversation", "C", null, null, "the conversation id (required)"),
+        Opt.value("--message", "M", null, null, "the user message's id (required)")));
+    o.addAll(Credentials.options("to authorize the call"));
+    return List.copyOf(o);
+  }
+
+  /**
+   * The checked options of {@code send-read}.
+   *
+   * @param message the message to mark read
+   * @param credentials where the receipt goes and how it is authorized
+   */
+  record Config(MessageName message, Credentials credentials) {}
+
+  /** Checks every option. */
+  static Config config(Args args) throws UsageException {
+    String conversation = Credentials.id(args, "--conversation");
+    String message = Credentials.id(args, "--message");
+    Credentials credentials = Credentials.from(args, "send-read");
+    if (!credentials.present()) {
+      throw Credentials.missing("send-read", "sending a receipt");
+    }
+    return new Config(MessageName.of(conversation, message), credentials);
   }
 
   @Override
   public int run(Args args, Io io) throws Exception {
+    config(args);
     throw new CommandFailure("not available yet");
   }
 }

@@ -1,0 +1,133 @@
+package dev.bmreceipts.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CliTest {
+  @Test
+  void topLevelHelpListsEveryCommand() {
+    TestIo t = new TestIo();
+    assertEquals(0, t.run("--help"));
+    for (String c : List.of("serve", "send-read", "emulator", "report")) {
+      assertTrue(t.out().contains("\n  " + c + " "), c + " in\n" + t.out());
+    }
+    assertEquals("", t.err());
+  }
+
+  @Test
+  void serveHelpShowsOptionsWithEnvironmentAndDefaults() {
+    TestIo t = new TestIo();
+    assertEquals(0, t.run("serve", "--help"));
+    String out = t.out();
+    for (String s : List.of("--host HOST", "(default 0.0.0.0)", "--port N [PORT]", "(default 8080)",
+        "--path PATH", "(default /callback)", "--client-token T [BM_CLIENT_TOKEN]",
+        "--signing-key K [BM_SIGNING_KEY]", "--journal FILE", "--auto-read",
+        "--credentials FILE [GOOGLE_APPLICATION_CREDENTIALS]", "--access-token T [BM_ACCESS_TOKEN]",
+        "--api-root URL [BM_API_ROOT]", "(default https://businessmessages.googleapis.com/)",
+        "--threads N", "--quiet", "--help")) {
+      assertTrue(out.contains(s), s + " in\n" + out);
+    }
+  }
+
+  @Test
+  void otherCommandsHelpShowTheirOptions() {
+    TestIo t = new TestIo();
+    assertEquals(0, t.run("emulator", "--help"));
+    assertTrue(t.out().contains("--port N "));
+    assertTrue(t.out().contains("--trust-key FILE"));
+    assertTrue(t.out().contains("--access-token T [BM_ACCESS_TOKEN]"));
+    assertTrue(t.out().contains("--signing-key K [BM_SIGNING_KEY]"));
+    TestIo s = new TestIo();
+    assertEquals(0, s.run("send-read", "--help"));
+    assertTrue(s.out().contains("--conversation C"));
+    assertTrue(s.out().contains("--message M"));
+    TestIo r = new TestIo();
+    assertEquals(0, r.run("report", "--help"));
+    assertTrue(r.out().contains("--journal FILE"));
+    assertTrue(r.out().contains("--format FORMAT"));
+  }
+
+  @Test
+  void unknownOptionExits2WithOneLine() {
+    assertUsage(new String[] {"serve", "--prot", "1"},
+        "serve: unknown option --prot (see serve --help)");
+  }
+
+  @Test
+  void unknownOptionNeverEchoesItsValue() {
+    assertUsage(new String[] {"serve", "--token=s3cr3t"},
+        "serve: unknown option --token (see serve --help)");
+  }
+
+  @Test
+  void badPortExits2NamingTheValue() {
+    assertUsage(new String[] {"emulator", "--port", "x"},
+        "emulator: --port must be an integer 0..65535, got \"x\"");
+    assertUsage(new String[] {"emulator", "--port=70000"},
+        "emulator: --port must be an integer 0..65535, got \"70000\"");
+  }
+
+  @Test
+  void badValueFromEnvironmentNamesTheVariable() {
+    TestIo t = new TestIo(Map.of("PORT", "eighty"));
+    assertEquals(2, t.run("serve"));
+    assertEquals(List.of("serve: --port (from PORT) must be an integer 0..65535, got \"eighty\""),
+        t.errLines());
+  }
+
+  @Test
+  void missingRequiredOptionExits2() {
+    assertUsage(new String[] {"emulator"}, "emulator: missing --port N (see emulator --help)");
+    assertUsage(new String[] {"send-read", "--message", "m", "--access-token", "t"},
+        "send-read: missing --conversation C (see send-read --help)");
+    assertUsage(new String[] {"report"}, "report: missing --journal FILE (see report --help)");
+  }
+
+  @Test
+  void missingValueFlagValueAndRepeatsExit2() {
+    assertUsage(new String[] {"emulator", "--port"}, "emulator: --port needs a value (N)");
+    assertUsage(new String[] {"serve", "--auto-read=yes"}, "serve: --auto-read takes no value");
+    assertUsage(new String[] {"emulator", "--port", "1", "--port", "2"},
+        "emulator: --port given twice");
+    assertUsage(new String[] {"emulator", "stray"},
+        "emulator: unexpected argument \"stray\" (see emulator --help)");
+  }
+
+  @Test
+  void badChoiceAndDurationAndRateExit2() {
+    assertUsage(new String[] {"emulator", "--port", "0", "--fail-rate", "2"},
+        "emulator: --fail-rate must be a number from 0 to 1, got \"2\"");
+    assertUsage(new String[] {"emulator", "--port", "0", "--latency", "soon"},
+        "emulator: --latency must be a duration such as 250ms or 2s, got \"soon\"");
+  }
+
+  @Test
+  void emptySecretIsRejectedWithoutEcho() {
+    assertUsage(new String[] {"emulator", "--port", "0", "--signing-key="},
+        "emulator: --signing-key must not be empty");
+  }
+
+  @Test
+  void missingOrUnknownCommandExits2() {
+    assertUsage(new String[] {}, "receipts-demo: missing command (see --help)");
+    assertUsage(new String[] {"serv"}, "receipts-demo: unknown command \"serv\" (see --help)");
+  }
+
+  @Test
+  void unreadableTrustKeyExits2() {
+    assertUsage(new String[] {"emulator", "--port", "0", "--trust-key", "/nonexistent/key.json"},
+        "emulator: --trust-key must be a readable file, got \"/nonexistent/key.json\"");
+  }
+
+  static void assertUsage(String[] args, String line) {
+    TestIo t = new TestIo();
+    assertEquals(2, t.run(args), () -> t.err());
+    assertEquals(List.of(line), t.errLines());
+    assertFalse(t.out().contains("\n"), t.out());
+  }
+}
