@@ -124,6 +124,60 @@ class CliTest {
         "emulator: --trust-key must be a readable file, got \"/nonexistent/key.json\"");
   }
 
+  @Test
+  void credentialProblemsExit2() {
+    assertUsage(new String[] {"serve", "--auto-read"}, "serve: --auto-read needs --credentials FILE"
+        + " [GOOGLE_APPLICATION_CREDENTIALS] or --access-token T [BM_ACCESS_TOKEN]");
+    assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m"},
+        "send-read: sending a receipt needs --credentials FILE [GOOGLE_APPLICATION_CREDENTIALS]"
+            + " or --access-token T [BM_ACCESS_TOKEN]");
+    assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m",
+        "--access-token", "t", "--credentials", "pom.xml"},
+        "send-read: give --credentials or --access-token, not both");
+    assertUsage(new String[] {"send-read", "--conversation", "a/b", "--message", "m",
+        "--access-token", "t"}, "send-read: --conversation must not contain '/', got \"a/b\"");
+    assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m",
+        "--access-token", "t", "--api-root", "ftp://x/"},
+        "send-read: --api-root must be an absolute http or https URL, got \"ftp://x/\"");
+  }
+
+  @Test
+  void serveChecksPathThreadsAndFormat() {
+    assertUsage(new String[] {"serve", "--path", "callback"},
+        "serve: --path must start with / and hold no ? or #, got \"callback\"");
+    assertUsage(new String[] {"serve", "--threads", "0"},
+        "serve: --threads must be an integer 1..1024, got \"0\"");
+    assertUsage(new String[] {"report", "--journal", "pom.xml", "--format", "xml"},
+        "report: --format must be one of text, json, got \"xml\"");
+  }
+
+  @Test
+  void commandLineCredentialWinsOverTheEnvironment() throws Exception {
+    TestIo t = new TestIo(Map.of("GOOGLE_APPLICATION_CREDENTIALS", "pom.xml"));
+    SendReadCommand c = new SendReadCommand();
+    SendReadCommand.Config config = SendReadCommand.config(Args.parse(c,
+        List.of("--conversation", "c", "--message", "m", "--access-token", "t"), t.io.env()));
+    assertEquals("t", config.credentials().accessToken().orElseThrow());
+    assertTrue(config.credentials().keyFile().isEmpty());
+    assertEquals("https://businessmessages.googleapis.com/",
+        config.credentials().apiRoot().toString());
+    assertFalse(config.credentials().toString().contains("=t,"), "token never shown");
+  }
+
+  @Test
+  void signingKeyDefaultsToTheClientToken() throws Exception {
+    ServeCommand c = new ServeCommand();
+    ServeCommand.Config config = ServeCommand.config(Args.parse(c, List.of(),
+        Map.of("BM_CLIENT_TOKEN", "ct", "PORT", "9090")));
+    assertEquals("ct", config.signingKey().orElseThrow());
+    assertEquals(9090, config.port());
+    assertEquals("0.0.0.0", config.host());
+    assertEquals("/callback", config.path());
+    ServeCommand.Config none = ServeCommand.config(Args.parse(c, List.of(), Map.of()));
+    assertTrue(none.signingKey().isEmpty());
+    assertEquals(8080, none.port());
+  }
+
   static void assertUsage(String[] args, String line) {
     TestIo t = new TestIo();
     assertEquals(2, t.run(args), () -> t.err());
