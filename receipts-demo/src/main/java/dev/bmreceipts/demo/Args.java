@@ -278,13 +278,13 @@ final class Args {
     return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 
-  /** Untrusted text made safe for one line: quoted, no control characters, at most 40 chars. */
+  /** Untrusted text made safe for one line: quoted, no control characters, at most 120 chars. */
   static String quote(String s) {
     return '"' + clean(s) + '"';
   }
 
   static String clean(String s) {
-    String t = s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    String t = s.length() > 120 ? s.substring(0, 120) + "…" : s;
     StringBuilder b = new StringBuilder(t.length());
     t.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
     return b.toString();

@@ -1,5 +1,10 @@
 package dev.bmreceipts.demo;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +47,7 @@ public final class Main {
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch done = new CountDownLatch(1);
     AtomicInteger code = new AtomicInteger(1);
+    PrintStream out = stdout();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stop.countDown();
       try {
@@ -49,12 +55,12 @@ public final class Main {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      System.out.flush();
+      out.flush();
       System.err.flush();
       // a SIGTERM that drained cleanly is a success, not the JVM's 143
       Runtime.getRuntime().halt(code.get());
     }, "receipts-demo-stop"));
-    code.set(run(Arrays.asList(args), new Io(System.out, System.err, System.getenv(), stop)));
+    code.set(run(Arrays.asList(args), new Io(out, System.err, System.getenv(), stop)));
     done.countDown();
     System.exit(code.get());
   }
@@ -95,7 +101,7 @@ public final class Main {
       Thread.currentThread().interrupt();
       io.err().println(command.name() + ": interrupted");
       return 1;
-    } catch (Exception e) {
+    } catch (Exception | LinkageError e) {
       io.err().println(command.name() + ": " + oneLine(e));
       return 1;
     } finally {
@@ -162,8 +168,24 @@ public final class Main {
     return 0;
   }
 
+  /**
+   * Standard output with a 16 KiB buffer, flushed at each line: a receipt's line reaches the
+   * terminal or pipe in one write. PrintStream methods are synchronized, so lines never mix.
+   */
+  private static PrintStream stdout() {
+    String name = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
+    Charset charset;
+    try {
+      charset = name == null ? Charset.defaultCharset() : Charset.forName(name);
+    } catch (IllegalArgumentException e) {
+      charset = Charset.defaultCharset();
+    }
+    return new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out),
+        1 << 14), true, charset);
+  }
+
   private static void oneLineLogs() {
-    String format = "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n";
+    String format = "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n";
     for (String key : List.of("java.util.logging.SimpleFormatter.format",
         "jdk.system.logger.format")) {
       if (System.getProperty(key) == null) {

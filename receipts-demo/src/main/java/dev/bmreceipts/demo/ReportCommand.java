@@ -1,5 +1,10 @@
 package dev.bmreceipts.demo;
 
+import dev.bmreceipts.http.metrics.Journal;
+import dev.bmreceipts.http.metrics.JournalException;
+import dev.bmreceipts.http.metrics.MetricsReport;
+import dev.bmreceipts.http.metrics.MetricsSnapshot;
+import dev.bmreceipts.http.metrics.ReceiptMetrics;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -40,7 +45,18 @@ final class ReportCommand implements Command {
 
   @Override
   public int run(Args args, Io io) throws Exception {
-    config(args);
-    throw new CommandFailure("not available yet");
+    Config config = config(args);
+    ReceiptMetrics metrics = ReceiptMetrics.builder().timeFromReceipts(true).build();
+    Journal.Result replay;
+    try {
+      replay = Journal.replay(config.journal(), metrics);
+    } catch (JournalException e) {
+      throw new CommandFailure(e.getMessage());
+    }
+    MetricsSnapshot snapshot = metrics.snapshot();
+    io.out().print(config.json() ? MetricsReport.json(snapshot, replay)
+        : MetricsReport.text(snapshot, replay));
+    io.out().flush();
+    return 0;
   }
 }

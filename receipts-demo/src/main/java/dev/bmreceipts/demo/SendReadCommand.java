@@ -1,6 +1,10 @@
 package dev.bmreceipts.demo;
 
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.http.ReceiptSendException;
+import dev.bmreceipts.http.ReceiptSender;
+import dev.bmreceipts.http.SendResult;
+import jakarta.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,7 +50,28 @@ final class SendReadCommand implements Command {
 
   @Override
   public int run(Args args, Io io) throws Exception {
-    config(args);
-    throw new CommandFailure("not available yet");
+    Config config = config(args);
+    try (ReceiptSender sender = ReceiptService.sender(config.credentials())) {
+      SendResult result = sender.sendReadAndWait(config.message());
+      io.out().println(Json.createObjectBuilder()
+          .add("name", result.receiptName())
+          .add("receiptType", "READ")
+          .build());
+      return 0;
+    } catch (ReceiptSendException e) {
+      throw new CommandFailure(e.status() == 0 ? e.getMessage() : reason(e));
+    }
+  }
+
+  /** {@code 404 NOT_FOUND: Google's message}. */
+  static String reason(ReceiptSendException e) {
+    StringBuilder b = new StringBuilder().append(e.status());
+    if (!e.apiStatus().isEmpty()) {
+      b.append(' ').append(e.apiStatus());
+    }
+    if (!e.apiMessage().isEmpty()) {
+      b.append(": ").append(e.apiMessage());
+    }
+    return b.toString();
   }
 }

@@ -34,7 +34,8 @@ final class ServeCommand implements Command {
         Opt.flag("--auto-read",
             "send a READ receipt for every user message (needs --credentials or --access-token)")));
     o.addAll(Credentials.options("for --auto-read"));
-    o.add(Opt.value("--threads", "N", null, "16", "webhook handler threads"));
+    o.add(Opt.value("--threads", "N", null, null,
+        "request handler threads (default 2 per processor)"));
     o.add(Opt.flag("--quiet", "no stdout line per receipt (for benchmarks)"));
     return List.copyOf(o);
   }
@@ -99,15 +100,28 @@ final class ServeCommand implements Command {
     if (autoRead && !credentials.present()) {
       throw Credentials.missing("serve", "--auto-read");
     }
-    int threads = args.integer("--threads", 1, 1024).orElseThrow();
+    int threads = args.integer("--threads", 1, 1024)
+        .orElse(Math.min(1024, 2 * Runtime.getRuntime().availableProcessors()));
     return new Config(host, port, path, clientToken, signingKey, journal, autoRead, credentials,
         threads, args.flag("--quiet"));
   }
 
   @Override
   public int run(Args args, Io io) throws Exception {
-    config(args);
-    throw new CommandFailure("not available yet");
+    try (ReceiptService service = start(args, io)) {
+      io.stop().await();
+    }
+    return 0;
+  }
+
+  /** Checks the options, starts the service and prints its startup line. */
+  ReceiptService start(Args args, Io io) throws UsageException, CommandFailure {
+    ReceiptService service = ReceiptService.start(config(args), io.out());
+    synchronized (io.out()) {
+      io.out().println(service.startupLine());
+      io.out().flush();
+    }
+    return service;
   }
 
   /** The URL the startup line shows: {@code http://HOST:PORT/PATH}, IPv6 hosts bracketed. */

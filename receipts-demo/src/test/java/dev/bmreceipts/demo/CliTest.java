@@ -178,6 +178,29 @@ class CliTest {
     assertEquals(8080, none.port());
   }
 
+  @Test
+  void runtimeFailuresExit1WithOneLine() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      TestIo t = new TestIo();
+      assertEquals(1, t.run("serve", "--host", "127.0.0.1", "--port",
+          String.valueOf(taken.getLocalPort())));
+      assertEquals(1, t.errLines().size(), t.err());
+      assertTrue(t.errLines().get(0).startsWith("serve: cannot listen on 127.0.0.1:"
+          + taken.getLocalPort() + ": "), t.err());
+      TestIo e = new TestIo();
+      assertEquals(1, e.run("emulator", "--port", String.valueOf(taken.getLocalPort())));
+      assertEquals(1, e.errLines().size(), e.err());
+      assertTrue(e.errLines().get(0).startsWith("emulator: cannot listen on"), e.err());
+    }
+    TestIo j = new TestIo();
+    assertEquals(1, j.run("serve", "--host", "127.0.0.1", "--port", "0", "--journal",
+        "/nonexistent/dir/journal.jsonl"));
+    assertEquals(1, j.errLines().size(), j.err());
+    assertTrue(j.errLines().get(0).startsWith("serve: "), j.err());
+    assertTrue(j.errLines().get(0).contains("/nonexistent/dir/journal.jsonl"), j.err());
+  }
+
   static void assertUsage(String[] args, String line) {
     TestIo t = new TestIo();
     assertEquals(2, t.run(args), () -> t.err());

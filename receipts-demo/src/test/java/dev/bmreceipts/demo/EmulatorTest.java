@@ -188,6 +188,44 @@ class EmulatorTest {
   }
 
   @Test
+  void issuedTokensExpire() throws Exception {
+    Path key = Keys.writeKeyJson(dir, pair, "http://127.0.0.1:1/token");
+    Instant start = Instant.now();
+    AtomicReference<Instant> now = new AtomicReference<>(start);
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
+    Emulator.Options d = Emulator.Options.defaults("127.0.0.1", 0);
+    Emulator e = Emulator.start(new Emulator.Options(d.host(), 0,
+        java.util.Optional.of(TrustKey.read(key)), java.util.Optional.empty(),
+        java.util.Optional.empty(), 0, java.time.Duration.ZERO, java.time.Duration.ofSeconds(60),
+        clock, d.random()));
+    started.add(e);
+    HttpResponse<String> t = token(e, Keys.jwt(pair));
+    assertEquals(60, json(t.body()).getInt("expires_in"));
+    String issued = json(t.body()).getString("access_token");
+    now.set(start.plusSeconds(59));
+    assertEquals(200, Http.patch(receipt(e, "c", "m"), issued, JSON, READ).statusCode());
+    now.set(start.plusSeconds(60));
+    assertGoogleError(Http.patch(receipt(e, "c", "m"), issued, JSON, READ), 401,
+        "UNAUTHENTICATED");
+    assertEquals("expired", requests(e).getJsonObject(2).getString("auth"));
+  }
+
+  @Test
   void tokenEndpointAcceptsItsOwnAudienceAndAPemPublicKey() throws Exception {
     Path pem = dir.resolve("public.pem");
     Files.writeString(pem, Keys.pem("PUBLIC KEY", pair.getPublic().getEncoded()));

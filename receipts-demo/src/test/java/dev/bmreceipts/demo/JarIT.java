@@ -8,11 +8,14 @@ import java.io.BufferedReader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The built jars, run as a user runs them. */
 class JarIT {
@@ -42,6 +45,28 @@ class JarIT {
         "-m", "dev.bmreceipts.demo/dev.bmreceipts.demo.Main", "emulator", "--help"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("usage: java -jar receipts-demo.jar emulator [options]"));
+  }
+
+  @Test
+  void sendReadWithAServiceAccountKeyRunsOnTheModulePath(@TempDir Path dir) throws Exception {
+    Path moduleJar = Path.of(System.getProperty("demo.moduleJar", "target/none.jar"));
+    Path modules = Path.of(System.getProperty("demo.modules", "target/modules"));
+    assumeTrue(Files.isRegularFile(moduleJar) && Files.isDirectory(modules), "not built yet");
+    KeyPair pair = Keys.rsa();
+    Path key = Keys.writeKeyJson(dir, pair, "http://127.0.0.1:1/token");
+    EmulatorCommand ec = new EmulatorCommand();
+    try (Emulator emulator = ec.start(Args.parse(ec, List.of("--port", "0", "--trust-key",
+        key.toString()), Map.of()), new TestIo().io)) {
+      Keys.writeKeyJson(dir, pair, emulator.tokenUri().toString());
+      Processes.Result r = Processes.run(new ProcessBuilder(Processes.java(),
+          "-p", moduleJar + java.io.File.pathSeparator + modules,
+          "-m", "dev.bmreceipts.demo/dev.bmreceipts.demo.Main", "send-read", "--conversation", "c",
+          "--message", "m", "--credentials", key.toString(), "--api-root",
+          emulator.uri().toString()));
+      assertEquals(0, r.code(), r.err());
+      assertEquals("{\"name\":\"conversations/c/messages/m/receipt\",\"receiptType\":\"READ\"}\n",
+          r.out());
+    }
   }
 
   @Test
