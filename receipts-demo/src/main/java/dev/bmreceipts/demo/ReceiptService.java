@@ -235,6 +235,12 @@ final class ReceiptService implements AutoCloseable {
     try {
       sender.orElseThrow().sendRead(name).whenComplete((result, failure) -> {
         if (failure == null) {
+          if (!config.quiet()) {
+            synchronized (out) {
+              out.println("sent READ " + name + (result.skipped() ? " (already sent)" : ""));
+              out.flush();
+            }
+          }
           sentOk.increment();
           return;
         }

@@ -36,7 +36,7 @@ final class ServeCommand implements Command {
     o.addAll(Credentials.options("for --auto-read"));
     o.add(Opt.value("--threads", "N", null, null,
         "request handler threads (default 2 per processor)"));
-    o.add(Opt.flag("--quiet", "no stdout line per receipt (for benchmarks)"));
+    o.add(Opt.flag("--quiet", "no stdout line per receipt or READ sent (for benchmarks)"));
     return List.copyOf(o);
   }
 

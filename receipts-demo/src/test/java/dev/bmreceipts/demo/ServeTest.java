@@ -144,6 +144,7 @@ class ServeTest {
     });
     assertTrue(metrics().contains("bm_agent_receipts_sent_total{outcome=\"failed\"} 0\n"));
     assertEquals(List.of(), journalLines(), "a user message is not a receipt");
+    assertEquals("sent READ conversations/conv-1/messages/msg-1", serveIo.outLines().get(1));
   }
 
   @Test
