@@ -145,7 +145,7 @@ class ReceiptSenderTest {
     String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(1).atOffset(ZoneOffset.UTC));
     api.script(Reply.of(503).withHeader("Retry-After", date));
     RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(1), 2, Duration.ofSeconds(5), Duration.ofMinutes(1));
-    ReceiptSender sender = track(builder().retryPolicy(policy).clock(new ApiStandIn.TestClock(now)).build());
+    ReceiptSender sender = track(builder().retryPolicy(policy).clock(new MutableClock(now)).build());
     assertEquals(2, sender.sendReadAndWait(MessageName.of("c", "m")).attempts());
     List<Seen> seen = api.requests();
     long waited = TimeUnit.NANOSECONDS.toMillis(seen.get(1).nanos() - seen.get(0).nanos());
@@ -230,7 +230,7 @@ class ReceiptSenderTest {
 
   @Test
   void givesUpWhenTheNextAttemptWouldPassMaxTotalTime() throws Exception {
-    ApiStandIn.TestClock clock = new ApiStandIn.TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     api.onRequest(s -> clock.advance(Duration.ofSeconds(50)));
     for (int i = 0; i < 10; i++) {
       api.script(Reply.of(503));

@@ -1,5 +1,7 @@
 package dev.bmreceipts.http.metrics;
 
+import dev.bmreceipts.http.MutableClock;
+
 import static dev.bmreceipts.http.metrics.Events.T0;
 import static dev.bmreceipts.http.metrics.Events.at;
 import static dev.bmreceipts.http.metrics.Events.delivered;
