@@ -1,8 +1,6 @@
 package dev.bmreceipts.demo;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import dev.bmreceipts.auth.CredentialsException;
 import dev.bmreceipts.auth.ServiceAccountTokens;
 import dev.bmreceipts.core.MessageName;
@@ -15,13 +13,13 @@ import dev.bmreceipts.http.ReceiptSendException;
 import dev.bmreceipts.http.ReceiptSender;
 import dev.bmreceipts.http.Webhook;
 import dev.bmreceipts.http.WebhookOutcome;
+import dev.bmreceipts.http.WebhookServer;
 import dev.bmreceipts.http.metrics.Journal;
 import dev.bmreceipts.http.metrics.ReceiptMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,11 +30,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -61,10 +56,7 @@ final class ReceiptService implements AutoCloseable {
   private final Map<Integer, LongAdder> requests = new ConcurrentHashMap<>();
   private final LongAdder sentOk = new LongAdder();
   private final LongAdder sentFailed = new LongAdder();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final Object idle = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile boolean closing;
   private final Optional<Journal.Writer> journal;
   private final Optional<ReceiptSender> sender;
   private final ExecutorService autoReads = Executors.newSingleThreadExecutor(r -> {
@@ -72,8 +64,7 @@ final class ReceiptService implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final HttpServer server;
-  private final ThreadPoolExecutor executor;
+  private final WebhookServer server;
   private final URI uri;
 
   private ReceiptService(ServeCommand.Config config, PrintStream out,
@@ -94,18 +85,11 @@ final class ReceiptService implements AutoCloseable {
     if (sender.isPresent()) {
       webhook.payloadListener(this::autoRead);
     }
-    HttpHandler handler = webhook.build().handler();
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-    this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
-    AtomicInteger ids = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> new Thread(r, "serve-" + ids.incrementAndGet()));
-    server.setExecutor(executor);
-    server.createContext("/", counted(handler));
-    server.start();
-    this.uri = ServeCommand.url(config.host(), server.getAddress().getPort(), config.path());
+    // the webhook at its path; /healthz, /metrics and every other path on the same server, so
+    // that close() drains them all
+    this.server = webhook.build().start(config.host(), config.port(), config.path());
+    server.serve("/", this::route);
+    this.uri = ServeCommand.url(config.host(), server.port(), config.path());
   }
 
   /**
@@ -257,27 +241,8 @@ final class ReceiptService implements AutoCloseable {
     }
   }
 
-  private HttpHandler counted(HttpHandler webhook) {
-    return exchange -> {
-      inFlight.incrementAndGet();
-      try {
-        route(exchange, webhook);
-      } finally {
-        if (inFlight.decrementAndGet() == 0 && closing) {
-          synchronized (idle) {
-            idle.notifyAll();
-          }
-        }
-      }
-    };
-  }
-
-  private void route(HttpExchange exchange, HttpHandler webhook) throws IOException {
+  private void route(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
-    if (path.equals(config.path())) {
-      webhook.handle(exchange);
-      return;
-    }
     try (exchange) {
       String method = exchange.getRequestMethod();
       exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
@@ -314,33 +279,7 @@ final class ReceiptService implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closing = true;
-    long deadline = System.nanoTime() + DRAIN.toNanos();
-    if (inFlight.get() > 0) {
-      // stop(delay) closes the listening socket at once, then waits; it runs aside while this
-      // thread waits for our own in-flight count
-      Thread stopper = new Thread(() -> server.stop((int) DRAIN.toSeconds()), "serve-stop");
-      stopper.start();
-      awaitIdle(deadline);
-      server.stop(0);
-      try {
-        stopper.join(DRAIN.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    } else {
-      server.stop(0);
-    }
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()),
-          TimeUnit.NANOSECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    server.close(DRAIN);
     autoReads.shutdown();
     try {
       autoReads.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
@@ -351,20 +290,6 @@ final class ReceiptService implements AutoCloseable {
     journal.ifPresent(Journal.Writer::close);
     synchronized (out) {
       out.flush();
-    }
-  }
-
-  private void awaitIdle(long deadline) {
-    synchronized (idle) {
-      long left;
-      while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(idle, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
     }
   }
 }

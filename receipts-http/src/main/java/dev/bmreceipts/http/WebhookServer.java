@@ -57,22 +57,37 @@ public final class WebhookServer implements AutoCloseable {
     ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> new Thread(r, "bm-webhook-" + ids.incrementAndGet()));
     WebhookServer handle = new WebhookServer(server, executor, host, path);
-    HttpHandler handler = webhook.handler();
+    handle.serve(path, webhook.handler());
+    server.setExecutor(executor);
+    server.start();
+    return handle;
+  }
+
+  /**
+   * Serves {@code handler} on this server too, at {@code path} (a prefix, as the JDK's contexts
+   * match): a health check or a metrics page next to the webhook. Its requests run on the same
+   * executor and count in {@link #close(Duration)}'s drain.
+   *
+   * @throws IllegalArgumentException when {@code path} does not start with '/' or is taken
+   */
+  public void serve(String path, HttpHandler handler) {
+    Objects.requireNonNull(path, "path cannot be null");
+    Objects.requireNonNull(handler, "handler cannot be null");
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with '/', was " + path);
+    }
     server.createContext(path, exchange -> {
-      handle.inFlight.incrementAndGet();
+      inFlight.incrementAndGet();
       try {
         handler.handle(exchange);
       } finally {
-        if (handle.inFlight.decrementAndGet() == 0 && handle.closing) {
-          synchronized (handle.closeLock) {
-            handle.closeLock.notifyAll();
+        if (inFlight.decrementAndGet() == 0 && closing) {
+          synchronized (closeLock) {
+            closeLock.notifyAll();
           }
         }
       }
     });
-    server.setExecutor(executor);
-    server.start();
-    return handle;
   }
 
   /** The port the server listens on (the real one when started on port 0). */
