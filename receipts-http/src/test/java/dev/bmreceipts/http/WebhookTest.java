@@ -258,6 +258,28 @@ class WebhookTest {
   }
 
   @Test
+  void servesExtraHandlersNextToTheWebhookAndRefusesBadPaths() {
+    WebhookFixture.Seen seen = new WebhookFixture.Seen();
+    try (WebhookServer server = start(signed(seen).build())) {
+      server.serve("/healthz", exchange -> {
+        try (exchange) {
+          exchange.sendResponseHeaders(200, 2);
+          exchange.getResponseBody().write("up".getBytes(StandardCharsets.UTF_8));
+        }
+      });
+      HttpResponse<String> health = send(server,
+          HttpRequest.newBuilder(server.uri().resolve("/healthz")).GET());
+      assertEquals(200, health.statusCode());
+      assertEquals("up", health.body());
+      assertAnswer(post(server, receipts(null, receipt("M1", "READ"))), 200, "ok");
+      assertEquals(List.of("M1|READ"), seen.list());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> server.serve("metrics", exchange -> { }));
+      assertEquals("path must start with '/', was metrics", e.getMessage());
+    }
+  }
+
+  @Test
   void refusesEveryHandshakeWhenNoClientTokenIsConfigured() {
     try (WebhookServer server = start(Webhook.builder().signingKey(KEY).build())) {
       assertAnswer(post(server, "{\"clientToken\":\"token-1\",\"secret\":\"s3cret\"}"), 403,
