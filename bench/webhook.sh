@@ -7,8 +7,8 @@
 # (bench/webhook.lua); warm-up first, then rounds that alternate the servers.
 #
 # Environment: ROUNDS (3), DURATION (10 s per server per round), WARMUP (15 s per server),
-#   SERVERS ("a b c"; "c" alone checks the script and the machine), THREADS (server pool size,
-#   2 x cores), SKIP_BUILD=1, KEEP_TMP=1 (keep logs), MEMORY=1, BENCH_STATIC=1 (see webhook.lua),
+#   SERVERS ("a b c"; "c" alone checks the script and the machine), THREADS (every server's pool
+#   size, passed to all as --threads; 2 x cores), SKIP_BUILD=1, KEEP_TMP=1 (keep logs), MEMORY=1, BENCH_STATIC=1 (see webhook.lua),
 #   SERVE_CMD (replaces `java -jar receipts-demo/target/receipts-demo.jar`; for testing the script).
 # Exit 0 when every request got a 2xx and no socket error occurred (targets missed are printed
 # as MISS and do not fail the run); 1 otherwise; 2 when a server does not start.
@@ -122,7 +122,8 @@ wait_ready() { # the server answers a signed probe (signed by openssl, not by ou
   die "server ($name) not ready after 60 s"
 }
 
-demo_args=(serve --host 127.0.0.1 --port @PORT@ --signing-key "$KEY" --quiet)
+# the same pool size for every server, given explicitly (the demo's own default may differ)
+demo_args=(serve --host 127.0.0.1 --port @PORT@ --signing-key "$KEY" --threads "$THREADS" --quiet)
 has a && start a "demo serve, no journal" "${serve_cmd[@]}" "${demo_args[@]}"
 has b && start b "demo serve --journal" "${serve_cmd[@]}" "${demo_args[@]}" --journal "$tmp/journal.jsonl"
 has m && start m "demo serve -Xmx64m" /usr/bin/time -v -o "$tmp/time-m.txt" \
