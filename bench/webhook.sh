@@ -216,7 +216,7 @@ fi
 if has b && [ -z "${SERVE_CMD:-}" ]; then
   lines=0
   [ -f "$tmp/journal.jsonl" ] && lines=$(wc -l < "$tmp/journal.jsonl")
-  expected=$((3 * ${total_requests[b]}))
+  expected=$((3 * total_requests[b]))
   say "   journal (b): $lines lines for ${total_requests[b]} answered requests (3 receipts each)"
   if [ "$lines" -lt "$expected" ]; then
     say "   journal (b) has fewer lines than receipts answered: dedupe or journal skipped work" >&2
@@ -227,7 +227,7 @@ if has a && [ -z "${SERVE_CMD:-}" ]; then
   received=$(curl -s "http://127.0.0.1:${port[a]}/metrics" 2> /dev/null \
     | awk '/^bm_receipts_received_total/ {n += $NF} END {printf "%d", n}')
   say "   metrics (a): bm_receipts_received_total = $received for ${total_requests[a]} answered requests"
-  if [ "$received" -gt 0 ] && [ "$received" -lt $((3 * ${total_requests[a]})) ]; then
+  if [ "$received" -gt 0 ] && [ "$received" -lt $((3 * total_requests[a])) ]; then
     say "   metrics (a) count fewer receipts than answered: dedupe or listener skipped work" >&2
     failures=$((failures + 1))
   fi
