@@ -1,4 +1,15 @@
-/** An {@link dev.bmreceipts.http.AccessTokenProvider} backed by Google service-account credentials. */
+/**
+ * An {@link dev.bmreceipts.http.AccessTokenProvider} backed by a Google service-account key or
+ * Application Default Credentials, scoped to Business Messages.
+ *
+ * <pre>{@code
+ * try (ReceiptSender sender = ReceiptSender.builder()
+ *         .tokens(ServiceAccountTokens.fromKeyFile(Path.of("key.json")))
+ *         .build()) {
+ *   sender.sendReadAndWait(MessageName.of(conversationId, messageId));
+ * }
+ * }</pre>
+ */
 module dev.bmreceipts.auth {
   // transitive: our provider implements dev.bmreceipts.http.AccessTokenProvider
   requires transitive dev.bmreceipts.http;
@@ -6,4 +17,5 @@ module dev.bmreceipts.auth {
   requires com.google.auth.oauth2;
   requires com.google.auth;
 
+  exports dev.bmreceipts.auth;
 }

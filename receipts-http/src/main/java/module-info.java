@@ -23,4 +23,5 @@ module dev.bmreceipts.http {
   requires transitive java.management;
 
   exports dev.bmreceipts.http;
+  exports dev.bmreceipts.http.metrics;
 }

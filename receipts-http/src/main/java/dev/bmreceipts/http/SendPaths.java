@@ -1,0 +1,86 @@
+package dev.bmreceipts.http;
+
+import dev.bmreceipts.core.MessageName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+/** The receipt URL of a message, and the {@code User-Agent} the sender sends. */
+final class SendPaths {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final String POM_PROPERTIES = "/META-INF/maven/dev.bmreceipts/receipts-http/pom.properties";
+
+  private SendPaths() {}
+
+  /** {@code {apiRoot}v1/conversations/{c}/messages/{m}/receipt}, ids percent-encoded. */
+  static URI receiptUri(String apiRoot, MessageName name) {
+    String c = segment(name.conversationId());
+    String m = segment(name.messageId());
+    StringBuilder b = new StringBuilder(apiRoot.length() + c.length() + m.length() + 40)
+        .append(apiRoot).append("v1/conversations/").append(c)
+        .append("/messages/").append(m).append("/receipt");
+    return URI.create(b.toString());
+  }
+
+  /**
+   * One path segment: RFC 3986 unreserved characters ({@code A-Z a-z 0-9 - . _ ~}) kept, every
+   * other UTF-8 byte as {@code %XX} (so {@code +}, space, {@code %} and non-ASCII are all encoded).
+   */
+  static String segment(String id) {
+    boolean plain = true;
+    for (int i = 0; i < id.length() && plain; i++) {
+      plain = unreserved(id.charAt(i));
+    }
+    if (plain) {
+      return id;
+    }
+    byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+    StringBuilder b = new StringBuilder(bytes.length * 3);
+    for (byte x : bytes) {
+      char c = (char) (x & 0xFF);
+      if (c < 0x80 && unreserved(c)) {
+        b.append(c);
+      } else {
+        b.append('%').append(HEX[(x >> 4) & 0xF]).append(HEX[x & 0xF]);
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean unreserved(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '-' || c == '.' || c == '_' || c == '~';
+  }
+
+  /** {@code bm-receipts/<version>}: the jar's version, or {@code dev} when run from classes. */
+  static String userAgent() {
+    return "bm-receipts/" + version();
+  }
+
+  static String version() {
+    Package p = SendPaths.class.getPackage();
+    if (p != null && p.getImplementationVersion() != null) {
+      return p.getImplementationVersion();
+    }
+    ModuleDescriptor d = SendPaths.class.getModule().getDescriptor();
+    if (d != null && d.rawVersion().isPresent()) {
+      return d.rawVersion().get();
+    }
+    try (InputStream in = SendPaths.class.getResourceAsStream(POM_PROPERTIES)) {
+      if (in != null) {
+        Properties props = new Properties();
+        props.load(in);
+        String v = props.getProperty("version");
+        if (v != null && !v.isBlank()) {
+          return v.strip();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through to "dev"
+    }
+    return "dev";
+  }
+}

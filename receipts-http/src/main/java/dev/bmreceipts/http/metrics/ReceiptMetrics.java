@@ -1,0 +1,547 @@
+package dev.bmreceipts.http.metrics;
+
+import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.ReceiptType;
+import dev.bmreceipts.http.ReceiptEvent;
+import dev.bmreceipts.http.ReceiptListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+
+/**
+ * Receipt metrics: a {@link ReceiptListener} that counts what the receipts say, in bounded
+ * memory, and shows it as a {@link MetricsSnapshot}, as Prometheus text or as a JMX MXBean.
+ *
+ * <pre>{@code
+ * ReceiptMetrics metrics = ReceiptMetrics.builder().build();
+ * webhookBuilder.receiptListener(metrics);
+ * metrics.register(ManagementFactory.getPlatformMBeanServer());
+ * String scrape = metrics.toPrometheus();
+ * }</pre>
+ *
+ * <p><b>What it counts.</b> Every receipt counts by type and by agent. DELIVERED and READ receipts
+ * also update the message they name: the first of each type counts the message as delivered or
+ * read, a second one counts as a duplicate, and a READ before the DELIVERED counts as out of
+ * order. When a message has both, the gap between their {@code createTime}s goes into the
+ * DELIVERED→READ histogram (negative gaps count as 0). A receipt whose {@code createTime} is
+ * missing or a placeholder counts as unparsable and gives no latency. Hosts that know when they
+ * sent a message call {@link #messageSent} for send→DELIVERED and send→READ latencies and overdue
+ * counts.
+ *
+ * <p><b>Missing READ means unknown.</b> Users can opt out of READ receipts, so the read rate is a
+ * lower bound and "unread" means "no READ seen".
+ *
+ * <p><b>Bounded memory.</b> Per-message state lives in one table capped at {@code maxMessages}
+ * entries and {@code maxAge}: on each update the entries first seen more than {@code maxAge} ago
+ * are dropped, and a new message in a full table drops the oldest one. Each drop is counted. A
+ * receipt for a dropped message counts as if it were new. Agents past {@code maxAgents} count
+ * under {@code "other"}.
+ *
+ * <p><b>Time.</b> "Now" is the injected {@link Clock}, or with {@code timeFromReceipts(true)} the
+ * latest {@code createTime} or send time seen, so that age eviction and overdue counts work when
+ * replaying archived traffic.
+ *
+ * <p><b>Threading.</b> All methods are thread-safe. Updates take one lock for a few map operations;
+ * {@link #snapshot()} takes it for one pass over the tracked messages (to count overdue ones, only
+ * when sends were registered) and over the conversations with unread messages.
+ */
+public final class ReceiptMetrics implements ReceiptListener {
+  static final long UNKNOWN = Long.MIN_VALUE;
+  static final String NO_AGENT = "(none)";
+  static final String OTHER_AGENT = "other";
+
+  private static final byte SENT = 1;
+  private static final byte DELIVERED = 2;
+  private static final byte READ = 4;
+
+  private final Clock clock;
+  private final boolean timeFromReceipts;
+  private final int maxMessages;
+  private final long maxAgeMillis;
+  private final int maxAgents;
+  private final Duration overdueAfter;
+  private final int topConversations;
+  private final ObjectName objectName;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final long[] received = new long[ReceiptType.values().length];
+  private final Map<String, long[]> byAgent = new HashMap<>();
+  private final LinkedHashMap<MessageName, Entry> messages = new LinkedHashMap<>();
+  private final Map<String, long[]> unreadByConversation = new HashMap<>();
+  private final Histogram deliveredToRead = new Histogram();
+  private final Histogram sentToDelivered = new Histogram();
+  private final Histogram sentToRead = new Histogram();
+  private long latestMillis = UNKNOWN;
+  private long messagesDelivered;
+  private long messagesRead;
+  private long messagesSent;
+  private long outOfOrder;
+  private long duplicates;
+  private long unparsable;
+  private long evictedByCap;
+  private long evictedByAge;
+
+  private static final class Entry {
+    long seenMillis;
+    long sentMillis = UNKNOWN;
+    long deliveredMillis = UNKNOWN;
+    long readMillis = UNKNOWN;
+    byte flags;
+
+    Entry(long seenMillis) {
+      this.seenMillis = seenMillis;
+    }
+
+    boolean has(byte flag) {
+      return (flags & flag) != 0;
+    }
+  }
+
+  private ReceiptMetrics(Builder b) {
+    this.clock = b.clock;
+    this.timeFromReceipts = b.timeFromReceipts;
+    this.maxMessages = b.maxMessages;
+    this.maxAgeMillis = saturatedMillis(b.maxAge);
+    this.maxAgents = b.maxAgents;
+    this.overdueAfter = b.overdueAfter;
+    this.topConversations = b.topConversations;
+    this.objectName = b.objectName;
+  }
+
+  /** A builder with every default set (see each method). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Counts one receipt. Thread-safe, never throws for any well-formed event.
+   *
+   * @throws NullPointerException when {@code event} is null
+   */
+  @Override
+  public void onReceipt(ReceiptEvent event) {
+    Objects.requireNonNull(event, "event cannot be null");
+    ReceiptType type = event.type();
+    long created = event.createTime().instant().map(ReceiptMetrics::millis).orElse(UNKNOWN);
+    String agent = event.agent().isEmpty() ? NO_AGENT : event.agent();
+    MessageName name = event.message();
+    lock.lock();
+    try {
+      received[type.ordinal()]++;
+      countAgent(agent);
+      if (created == UNKNOWN) {
+        unparsable++;
+      }
+      advance(created);
+      if (type == ReceiptType.RECEIPT_TYPE_UNSPECIFIED) {
+        return;
+      }
+      long now = nowMillis();
+      evictOld(now);
+      Entry e = entry(name, now);
+      if (type == ReceiptType.DELIVERED) {
+        delivered(name, e, created);
+      } else {
+        read(name, e, created);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void delivered(MessageName name, Entry e, long created) {
+    if (e.has(DELIVERED)) {
+      duplicates++;
+      return;
+    }
+    e.flags |= DELIVERED;
+    e.deliveredMillis = created;
+    messagesDelivered++;
+    if (e.has(READ)) {
+      gap(deliveredToRead, created, e.readMillis);
+    } else {
+      unread(name.conversationId(), 1);
+    }
+    if (e.has(SENT)) {
+      gap(sentToDelivered, e.sentMillis, created);
+    }
+  }
+
+  private void read(MessageName name, Entry e, long created) {
+    if (e.has(READ)) {
+      duplicates++;
+      return;
+    }
+    e.flags |= READ;
+    e.readMillis = created;
+    messagesRead++;
+    if (e.has(DELIVERED)) {
+      unread(name.conversationId(), -1);
+      gap(deliveredToRead, e.deliveredMillis, created);
+    } else {
+      outOfOrder++;
+    }
+    if (e.has(SENT)) {
+      gap(sentToRead, e.sentMillis, created);
+    }
+  }
+
+  /**
+   * Registers that the host sent a message at {@code sentAt}, for send→DELIVERED and send→READ
+   * latencies and the overdue counts. The first registration of a message wins; receipts that
+   * arrived before it still give their latencies.
+   */
+  public void messageSent(MessageName message, Instant sentAt) {
+    Objects.requireNonNull(message, "message cannot be null");
+    Objects.requireNonNull(sentAt, "sentAt cannot be null");
+    long sent = millis(sentAt);
+    lock.lock();
+    try {
+      advance(sent);
+      long now = nowMillis();
+      evictOld(now);
+      Entry e = entry(message, now);
+      if (e.has(SENT)) {
+        return;
+      }
+      e.flags |= SENT;
+      e.sentMillis = sent;
+      messagesSent++;
+      if (e.has(DELIVERED)) {
+        gap(sentToDelivered, sent, e.deliveredMillis);
+      }
+      if (e.has(READ)) {
+        gap(sentToRead, sent, e.readMillis);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** All numbers at one moment; see {@link MetricsSnapshot}. */
+  public MetricsSnapshot snapshot() {
+    lock.lock();
+    try {
+      long now = nowMillis();
+      evictOld(now);
+      long overdueUndelivered = 0;
+      long overdueUnread = 0;
+      if (messagesSent > 0 && now != UNKNOWN) {
+        long limit = saturatedMillis(overdueAfter);
+        for (Entry e : messages.values()) {
+          if (e.has(SENT) && !e.has(READ) && now - e.sentMillis > limit) {
+            if (e.has(DELIVERED)) {
+              overdueUnread++;
+            } else {
+              overdueUndelivered++;
+            }
+          }
+        }
+      }
+      EnumMap<ReceiptType, Long> types = new EnumMap<>(ReceiptType.class);
+      for (ReceiptType t : ReceiptType.values()) {
+        types.put(t, received[t.ordinal()]);
+      }
+      Map<String, Long> agents = new HashMap<>();
+      byAgent.forEach((k, v) -> agents.put(k, v[0]));
+      return new MetricsSnapshot(
+          now == UNKNOWN ? Instant.EPOCH : Instant.ofEpochMilli(now),
+          types, agents, messagesDelivered, messagesRead, messagesSent,
+          deliveredToRead.snapshot(), sentToDelivered.snapshot(), sentToRead.snapshot(),
+          overdueUndelivered, overdueUnread, overdueAfter,
+          outOfOrder, duplicates, unparsable, evictedByCap, evictedByAge, messages.size(),
+          topUnread());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<MetricsSnapshot.ConversationUnread> topUnread() {
+    Comparator<MetricsSnapshot.ConversationUnread> order =
+        Comparator.comparingLong(MetricsSnapshot.ConversationUnread::unread).reversed()
+            .thenComparing(MetricsSnapshot.ConversationUnread::conversationId);
+    PriorityQueue<MetricsSnapshot.ConversationUnread> worst =
+        new PriorityQueue<>(order.reversed());
+    for (Map.Entry<String, long[]> c : unreadByConversation.entrySet()) {
+      worst.add(new MetricsSnapshot.ConversationUnread(c.getKey(), c.getValue()[0]));
+      if (worst.size() > topConversations) {
+        worst.poll();
+      }
+    }
+    List<MetricsSnapshot.ConversationUnread> top = new ArrayList<>(worst);
+    top.sort(order);
+    return top;
+  }
+
+  /**
+   * Writes the metrics in the Prometheus text format, version 0.0.4 (see {@link PrometheusText}
+   * for the metric names).
+   *
+   * @throws IOException when {@code out} throws it
+   */
+  public void writePrometheus(Appendable out) throws IOException {
+    PrometheusText.write(snapshot(), out);
+  }
+
+  /** The metrics in the Prometheus text format, version 0.0.4. */
+  public String toPrometheus() {
+    StringBuilder sb = new StringBuilder(8192);
+    try {
+      writePrometheus(sb);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringBuilder never throws
+    }
+    return sb.toString();
+  }
+
+  /** The name {@link #register} uses: {@code dev.bmreceipts:type=ReceiptMetrics,name=<name>}. */
+  public ObjectName objectName() {
+    return objectName;
+  }
+
+  /**
+   * Registers a {@link ReceiptMetricsMXBean} view of these metrics under {@link #objectName()}.
+   *
+   * @return the name it was registered under
+   * @throws IllegalStateException when that name is already registered, or the server refuses
+   */
+  public ObjectName register(MBeanServer server) {
+    Objects.requireNonNull(server, "server cannot be null");
+    try {
+      return server.registerMBean(new MXBeanView(this), objectName).getObjectName();
+    } catch (InstanceAlreadyExistsException e) {
+      throw new IllegalStateException(
+          objectName + " is already registered; give each ReceiptMetrics its own name()", e);
+    } catch (JMException e) {
+      throw new IllegalStateException("cannot register " + objectName + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Unregisters what {@link #register} registered; does nothing when it is not registered. */
+  public void unregister(MBeanServer server) {
+    Objects.requireNonNull(server, "server cannot be null");
+    try {
+      server.unregisterMBean(objectName);
+    } catch (InstanceNotFoundException e) {
+      // already gone: nothing to do
+    } catch (JMException e) {
+      throw new IllegalStateException("cannot unregister " + objectName + ": " + e.getMessage(), e);
+    }
+  }
+
+  // --- state updates; the caller holds the lock ---
+
+  private void advance(long millis) {
+    if (!timeFromReceipts || millis == UNKNOWN || millis <= latestMillis) {
+      return;
+    }
+    if (latestMillis == UNKNOWN) {
+      // messages seen before any time was known count as seen now
+      for (Entry e : messages.values()) {
+        e.seenMillis = millis;
+      }
+    }
+    latestMillis = millis;
+  }
+
+  private long nowMillis() {
+    return timeFromReceipts ? latestMillis : clock.millis();
+  }
+
+  private void countAgent(String agent) {
+    long[] n = byAgent.get(agent);
+    if (n == null) {
+      String key = byAgent.size() < maxAgents || OTHER_AGENT.equals(agent) ? agent : OTHER_AGENT;
+      n = byAgent.computeIfAbsent(key, k -> new long[1]);
+    }
+    n[0]++;
+  }
+
+  private Entry entry(MessageName name, long now) {
+    Entry e = messages.get(name);
+    if (e == null) {
+      if (messages.size() >= maxMessages) {
+        Iterator<Map.Entry<MessageName, Entry>> it = messages.entrySet().iterator();
+        Map.Entry<MessageName, Entry> oldest = it.next();
+        it.remove();
+        forget(oldest.getKey(), oldest.getValue());
+        evictedByCap++;
+      }
+      e = new Entry(now);
+      messages.put(name, e);
+    }
+    return e;
+  }
+
+  private void evictOld(long now) {
+    if (now == UNKNOWN) {
+      return;
+    }
+    long cutoff = now - maxAgeMillis;
+    Iterator<Map.Entry<MessageName, Entry>> it = messages.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<MessageName, Entry> oldest = it.next();
+      if (oldest.getValue().seenMillis >= cutoff) {
+        return;
+      }
+      it.remove();
+      forget(oldest.getKey(), oldest.getValue());
+      evictedByAge++;
+    }
+  }
+
+  private void forget(MessageName name, Entry e) {
+    if (e.has(DELIVERED) && !e.has(READ)) {
+      unread(name.conversationId(), -1);
+    }
+  }
+
+  private void unread(String conversationId, int delta) {
+    long[] n = unreadByConversation.computeIfAbsent(conversationId, k -> new long[1]);
+    n[0] += delta;
+    if (n[0] <= 0) {
+      unreadByConversation.remove(conversationId);
+    }
+  }
+
+  private static void gap(Histogram h, long from, long to) {
+    if (from != UNKNOWN && to != UNKNOWN) {
+      h.record(to - from);
+    }
+  }
+
+  private static long saturatedMillis(Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 2; // longer than any time we can tell apart
+    }
+  }
+
+  private static long millis(Instant t) {
+    try {
+      return t.toEpochMilli();
+    } catch (ArithmeticException e) {
+      return UNKNOWN; // beyond what millisecond time can hold: treated as unparsable
+    }
+  }
+
+  /** Configuration for {@link ReceiptMetrics}; every setting has a default. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private boolean timeFromReceipts;
+    private int maxMessages = 100_000;
+    private Duration maxAge = Duration.ofDays(7);
+    private int maxAgents = 100;
+    private Duration overdueAfter = Duration.ofHours(1);
+    private int topConversations = 10;
+    private String name = "default";
+    private ObjectName objectName;
+
+    private Builder() {}
+
+    /** The clock for "now" (default {@link Clock#systemUTC()}); unused in replay mode. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+      return this;
+    }
+
+    /**
+     * Replay mode (default {@code false}): "now" is the latest {@code createTime} or send time
+     * seen instead of the clock, for archived traffic.
+     */
+    public Builder timeFromReceipts(boolean timeFromReceipts) {
+      this.timeFromReceipts = timeFromReceipts;
+      return this;
+    }
+
+    /** The most messages tracked at once (default 100 000); the oldest is dropped past it. */
+    public Builder maxMessages(int maxMessages) {
+      if (maxMessages < 1) {
+        throw new IllegalArgumentException("maxMessages must be at least 1, got " + maxMessages);
+      }
+      this.maxMessages = maxMessages;
+      return this;
+    }
+
+    /** How long a message stays tracked after it was first seen (default 7 days). */
+    public Builder maxAge(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge cannot be null");
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("maxAge must be positive, got " + maxAge);
+      }
+      this.maxAge = maxAge;
+      return this;
+    }
+
+    /** The most agents counted by name (default 100); further agents count as {@code "other"}. */
+    public Builder maxAgents(int maxAgents) {
+      if (maxAgents < 1) {
+        throw new IllegalArgumentException("maxAgents must be at least 1, got " + maxAgents);
+      }
+      this.maxAgents = maxAgents;
+      return this;
+    }
+
+    /** The age since send past which a registered message is overdue (default 1 hour). */
+    public Builder overdueAfter(Duration overdueAfter) {
+      Objects.requireNonNull(overdueAfter, "overdueAfter cannot be null");
+      if (overdueAfter.isNegative()) {
+        throw new IllegalArgumentException(
+            "overdueAfter must not be negative, got " + overdueAfter);
+      }
+      this.overdueAfter = overdueAfter;
+      return this;
+    }
+
+    /** How many conversations the top-unread list holds (default 10). */
+    public Builder topConversations(int topConversations) {
+      if (topConversations < 0) {
+        throw new IllegalArgumentException(
+            "topConversations must not be negative, got " + topConversations);
+      }
+      this.topConversations = topConversations;
+      return this;
+    }
+
+    /** The {@code name} key of the JMX ObjectName (default {@code "default"}). */
+    public Builder name(String name) {
+      Objects.requireNonNull(name, "name cannot be null");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("name must not be empty");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** The metrics, empty. */
+    public ReceiptMetrics build() {
+      try {
+        String value = name.matches("[A-Za-z0-9_.\\-]+") ? name : ObjectName.quote(name);
+        objectName = new ObjectName("dev.bmreceipts:type=ReceiptMetrics,name=" + value);
+      } catch (MalformedObjectNameException e) {
+        throw new IllegalArgumentException("name does not fit in an ObjectName", e);
+      }
+      return new ReceiptMetrics(this);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.bmreceipts.http.metrics;
+
+import static dev.bmreceipts.http.metrics.Events.at;
+import static dev.bmreceipts.http.metrics.Events.delivered;
+import static dev.bmreceipts.http.metrics.Events.read;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.Receipt;
+import dev.bmreceipts.core.ReceiptType;
+import dev.bmreceipts.core.Timestamp;
+import dev.bmreceipts.http.ReceiptEvent;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+  @TempDir Path dir;
+
+  private static Journal.Result replay(String text, List<ReceiptEvent> into) {
+    return Journal.replay(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+        into::add);
+  }
+
+  @Test
+  void lineHasTheDesignShapeWithRawTextsEscaped() {
+    ReceiptEvent e = new ReceiptEvent(
+        new Receipt(MessageName.of("c\"1", "m\\1"), ReceiptType.RECEIPT_TYPE_UNSPECIFIED, "NEW"),
+        "brands/b/agents/a", "c\"1", "x\ty\u0001", Optional.of("req-1"),
+        Timestamp.parse("SEND_TIME"), Timestamp.parse("2024-07-01T10:00:00.123456789Z"));
+    assertEquals("{\"agent\":\"brands/b/agents/a\",\"conversationId\":\"c\\\"1\","
+        + "\"customAgentId\":\"x\\ty\\u0001\",\"messageId\":\"m\\\\1\","
+        + "\"message\":\"conversations/c\\\"1/messages/m\\\\1\",\"receiptType\":\"NEW\","
+        + "\"createTime\":\"2024-07-01T10:00:00.123456789Z\",\"sendTime\":\"SEND_TIME\"}",
+        Journal.line(e));
+    List<ReceiptEvent> back = new ArrayList<>();
+    replay(Journal.line(e) + "\n", back);
+    assertEquals(List.of(new ReceiptEvent(e.receipt(), e.agent(), e.conversationId(),
+        e.customAgentId(), Optional.empty(), e.sendTime(), e.createTime())), back);
+  }
+
+  @Test
+  void badAndBlankLinesAreSkippedAndCounted() {
+    String good = Journal.line(delivered("c", "m", at(0)));
+    String text = good + "\n\n[1,2]\n{\"message\":\"nope\"}\n{\"agent\":5,\"message\":"
+        + "\"conversations/c/messages/m\"}\n" + good.replace("DELIVERED", "READ");
+    List<ReceiptEvent> seen = new ArrayList<>();
+    Journal.Result r = replay(text, seen);
+    assertEquals(new Journal.Result(6, 2, 1, 3, 3, "not a JSON object"), r);
+    assertEquals(4, r.skipped());
+    assertEquals(ReceiptType.READ, seen.get(1).type()); // a last line without newline counts
+  }
+
+  @Test
+  void aMessageNameFromIdsWhenMessageIsAbsent() {
+    List<ReceiptEvent> seen = new ArrayList<>();
+    replay("{\"conversationId\":\"c\",\"messageId\":\"m\",\"receiptType\":\"READ\"}\n", seen);
+    assertEquals(MessageName.of("c", "m"), seen.get(0).message());
+    assertEquals(Timestamp.ABSENT, seen.get(0).createTime());
+  }
+
+  @Test
+  void aFailingListenerStopsTheReplayNamingTheLine() {
+    String text = "\n" + Journal.line(delivered("c", "m", at(0))) + "\n";
+    JournalException e = assertThrows(JournalException.class, () -> Journal.replay(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+        ev -> {
+          throw new IllegalStateException("full");
+        }));
+    assertEquals("the listener failed on journal line 2", e.getMessage());
+    assertEquals("full", e.getCause().getMessage());
+  }
+
+  @Test
+  void missingFileIsAJournalException() {
+    Path missing = dir.resolve("missing.jsonl");
+    JournalException e = assertThrows(JournalException.class,
+        () -> Journal.replay(missing, ev -> { }));
+    assertTrue(e.getMessage().startsWith("cannot read the journal " + missing), e.getMessage());
+  }
+
+  @Test
+  void writerRoundTripGivesTheSameSnapshot() throws Exception {
+    Path file = dir.resolve("j.jsonl");
+    ReceiptMetrics direct = ReceiptMetrics.builder().timeFromReceipts(true).build();
+    try (Journal.Writer w = Journal.open(file)) {
+      Journal.replay(MetricsReportTest.FIXTURE, ev -> {
+        direct.onReceipt(ev);
+        w.onReceipt(ev);
+      });
+      w.flush();
+    }
+    ReceiptMetrics replayed = ReceiptMetrics.builder().timeFromReceipts(true).build();
+    Journal.Result r = Journal.replay(file, replayed);
+    assertEquals(new Journal.Result(20, 20, 0, 0, 0, ""), r);
+    assertEquals(direct.snapshot(), replayed.snapshot());
+    // appending again keeps what was there
+    try (Journal.Writer w = Journal.open(file)) {
+      w.onReceipt(read("c", "m", at(1)));
+    }
+    assertEquals(21, Files.readAllLines(file).size());
+  }
+
+  @Test
+  void linesAreInTheFileWhenOnReceiptReturnsWithoutFlush() throws Exception {
+    Path file = dir.resolve("nobuffer.jsonl");
+    try (Journal.Writer w = Journal.open(file)) {
+      w.onReceipt(delivered("c", "m", at(0)));
+      // read through another handle before flush() or close()
+      assertEquals(List.of(Journal.line(delivered("c", "m", at(0)))), Files.readAllLines(file));
+    }
+  }
+
+  @Test
+  void closedWriterRefusesReceipts() {
+    Journal.Writer w = Journal.open(dir.resolve("closed.jsonl"));
+    w.close();
+    w.close(); // idempotent
+    JournalException e = assertThrows(JournalException.class,
+        () -> w.onReceipt(delivered("c", "m", at(0))));
+    assertTrue(e.getMessage().startsWith("cannot append to the journal "), e.getMessage());
+  }
+
+  @Test
+  void concurrentWritersProduceWholeLines() throws Exception {
+    Path file = dir.resolve("concurrent.jsonl");
+    int threads = 8;
+    int perThread = 500;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (Journal.Writer w = Journal.open(file)) {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < perThread; i++) {
+            // long ids so that lines are far bigger than any atomic-write accident
+            w.onReceipt(delivered("conv-" + thread + "-" + "x".repeat(200), "m" + i, at(i)));
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Set<String> distinct = new HashSet<>(Files.readAllLines(file));
+    assertEquals(threads * perThread, distinct.size());
+    ReceiptMetrics m = ReceiptMetrics.builder().timeFromReceipts(true).build();
+    Journal.Result r = Journal.replay(file, m);
+    assertEquals(new Journal.Result(threads * perThread, threads * perThread, 0, 0, 0, ""), r);
+    assertEquals(threads * perThread, m.snapshot().messagesDelivered());
+  }
+}
