@@ -6,10 +6,10 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
-import jakarta.json.stream.JsonParsingException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -96,16 +96,20 @@ public final class AgentReceipts {
   }
 
   private static JsonObject object(byte[] body) {
+    Objects.requireNonNull(body, "body cannot be null");
+    JsonValue v;
     try (JsonReader r = READERS.createReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8)) {
-      JsonValue v = r.readValue();
-      if (v.getValueType() != JsonValue.ValueType.OBJECT) {
-        throw new PayloadException("", "expected a JSON object");
-      }
-      return v.asJsonObject();
-    } catch (JsonParsingException e) {
-      throw new PayloadException("", "malformed JSON");
+      v = r.readValue();
     } catch (JsonException e) {
       throw new PayloadException("", "malformed JSON");
+    } catch (RuntimeException e) {
+      // Parsson refuses a number over 1100 chars (UnsupportedOperationException) and nesting from
+      // depth 1000 on (a plain RuntimeException): bad input like any other, not a server error
+      throw new PayloadException("", "number too long or nesting too deep");
     }
+    if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+      throw new PayloadException("", "expected a JSON object");
+    }
+    return v.asJsonObject();
   }
 }

@@ -24,6 +24,8 @@ final class PayloadReader {
   private final JsonParserFactory factory;
   private final ParserLimits limits;
   private JsonParser parser;
+  /** Chars in the decoded body: a syntax error located at or past it is the body ending early. */
+  private int bodyChars;
 
   private String agent = "";
   private String conversationId = "";
@@ -54,14 +56,15 @@ final class PayloadReader {
     if (isBlank(chars)) {
       throw new PayloadException("", "body is empty");
     }
-    parser = factory.createParser(new CharArrayReader(chars.array(), 0, chars.position()));
+    bodyChars = chars.position();
+    parser = factory.createParser(new CharArrayReader(chars.array(), 0, bodyChars));
     try {
       Event first = parser.next();
       if (first != Event.START_OBJECT) {
         throw new PayloadException("", "expected a JSON object, got " + describe(first));
       }
       readTopLevel();
-      if (parser.hasNext()) {
+      if (hasTrailingContent()) {
         throw new PayloadException("", "unexpected content after the JSON object");
       }
     } catch (JsonParsingException e) {
@@ -70,6 +73,15 @@ final class PayloadReader {
       parser.close();
     }
     return build();
+  }
+
+  /** Parsson's hasNext() throws, rather than answers true, when a token follows the object. */
+  private boolean hasTrailingContent() {
+    try {
+      return parser.hasNext();
+    } catch (JsonParsingException e) {
+      return true;
+    }
   }
 
   private void readTopLevel() {
@@ -301,6 +313,8 @@ final class PayloadReader {
             throw tooLong(path);
           }
           return parser.getValue();
+        case VALUE_NUMBER:
+          return number(path);
         default:
           return parser.getValue();
       }
@@ -309,8 +323,24 @@ final class PayloadReader {
     }
   }
 
+  /**
+   * A number as JSON. The implementation may refuse one it deems too long (Parsson throws
+   * UnsupportedOperationException past 1100 chars): that is bad input, not a server error.
+   */
+  private JsonValue number(String path) {
+    try {
+      return parser.getValue();
+    } catch (UnsupportedOperationException | ArithmeticException | NumberFormatException ex) {
+      throw new PayloadException(path, "number too long to read");
+    }
+  }
+
   /** Skips the value that {@code e} starts, enforcing the depth limit. */
   private void skip(Event e, int depth, String path) {
+    if (e == Event.VALUE_STRING) {
+      checkLength(path);
+      return;
+    }
     if (e != Event.START_OBJECT && e != Event.START_ARRAY) {
       return;
     }
@@ -324,6 +354,10 @@ final class PayloadReader {
           checkDepth(depth + open - 1, path);
         } else if (next == Event.END_OBJECT || next == Event.END_ARRAY) {
           open--;
+        } else if (next == Event.KEY_NAME) {
+          key(next, path);
+        } else if (next == Event.VALUE_STRING) {
+          checkLength(path);
         }
       }
     } catch (JsonParsingException ex) {
@@ -337,12 +371,23 @@ final class PayloadReader {
     }
   }
 
+  /** Applies the string limit to skipped strings and member names too. */
+  private void checkLength(String path) {
+    if (parser.getString().length() > limits.maxStringLength()) {
+      throw tooLong(path);
+    }
+  }
+
   private PayloadException tooLong(String path) {
     return new PayloadException(path, "string longer than " + limits.maxStringLength() + " characters");
   }
 
-  private static PayloadException syntax(String path, JsonParsingException e) {
+  private PayloadException syntax(String path, JsonParsingException e) {
     JsonLocation at = e.getLocation();
+    if (at != null && at.getStreamOffset() >= bodyChars) {
+      // at the end of input Parsson reports a location past the body; it is no help to a caller
+      return new PayloadException(path, "malformed JSON: the body ends early");
+    }
     String where = at == null ? "" : " at line " + at.getLineNumber() + ", column " + at.getColumnNumber();
     return new PayloadException(path, "malformed JSON" + where);
   }

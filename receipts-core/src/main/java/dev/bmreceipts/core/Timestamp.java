@@ -3,6 +3,7 @@ package dev.bmreceipts.core;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,10 +47,12 @@ public record Timestamp(String raw, Optional<Instant> instant) {
     if (raw.length() < 20 || raw.charAt(4) != '-' || !Character.isDigit(raw.charAt(0))) {
       return null;
     }
+    // RFC 3339 section 5.6 allows a lower-case "t" and "z"; java.time only takes upper case
+    String text = raw.indexOf('t') >= 0 || raw.indexOf('z') >= 0 ? raw.toUpperCase(Locale.ROOT) : raw;
     try {
-      return raw.charAt(raw.length() - 1) == 'Z'
-          ? Instant.parse(raw)
-          : OffsetDateTime.parse(raw).toInstant();
+      return text.charAt(text.length() - 1) == 'Z'
+          ? Instant.parse(text)
+          : OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
       return null;
     }
