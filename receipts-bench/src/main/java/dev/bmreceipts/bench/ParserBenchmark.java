@@ -16,7 +16,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Parsing one webhook body: ours against Jackson's tree ({@code readTree}), a hand-written Jackson
- * streaming extractor of the same fields, and the bare Parsson event loop (our floor). Run with
+ * streaming extractor of the same fields, and the bare Parsson event loop (the floor of JSON-P). Run with
  * {@code -prof gc} for bytes allocated per operation.
  */
 @State(Scope.Benchmark)
@@ -66,7 +66,7 @@ public class ParserBenchmark {
     bh.consume(streaming.extract(body));
   }
 
-  /** The bare Parsson event loop over the bytes: the floor of our approach. */
+  /** The bare Parsson event loop over the bytes: the floor of a parser built on JSON-P events. */
   @Benchmark
   public void parssonFloor(Blackhole bh) {
     bh.consume(floor.scan(body, bh::consume));

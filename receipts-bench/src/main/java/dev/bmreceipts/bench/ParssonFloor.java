@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The floor of our parser's approach: the bare JSON-P (Parsson) event loop over the body's
+ * The floor of any parser built on JSON-P events: the bare Parsson event loop over the body's
  * bytes, reading every string value and doing nothing else (no field matching, no records, no
- * validation). Our parser cannot be faster than this. Thread-safe.
+ * validation). Only a parser that scans the bytes itself can be faster. Thread-safe.
  */
 public final class ParssonFloor {
   private final JsonParserFactory factory;
