@@ -16,8 +16,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Parsing one webhook body: ours against Jackson's tree ({@code readTree}), a hand-written Jackson
- * streaming extractor of the same fields, and the bare Parsson event loop (the floor of JSON-P). Run with
- * {@code -prof gc} for bytes allocated per operation.
+ * streaming extractor of the same fields, and the bare Parsson event loop (the floor of JSON-P).
+ * Run with {@code -prof gc} for bytes allocated per operation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
