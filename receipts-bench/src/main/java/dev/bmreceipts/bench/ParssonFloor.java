@@ -33,7 +33,8 @@ public final class ParssonFloor {
    */
   public int scan(byte[] body, Consumer<String> sink) {
     int events = 0;
-    try (JsonParser p = factory.createParser(new ByteArrayInputStream(body), StandardCharsets.UTF_8)) {
+    ByteArrayInputStream in = new ByteArrayInputStream(body);
+    try (JsonParser p = factory.createParser(in, StandardCharsets.UTF_8)) {
       while (p.hasNext()) {
         if (p.next() == JsonParser.Event.VALUE_STRING) {
           sink.accept(p.getString());

@@ -99,8 +99,9 @@ public final class SenderBench {
         .maxInFlight(inFlight)
         .build()) {
       Bare bare = new Bare(client(), standIn.root(), inFlight);
-      System.out.printf(Locale.ROOT, "== sender benchmark: %,d READ receipts per round, %d in flight,"
-          + " HTTP/1.1 to 127.0.0.1; %d cores shared by the client and the stand-in (%d threads)%n",
+      System.out.printf(Locale.ROOT, "== sender benchmark: %,d READ receipts per round,"
+          + " %d in flight, HTTP/1.1 to 127.0.0.1; %d cores shared by the client and the stand-in"
+          + " (%d threads)%n",
           receipts, inFlight, Runtime.getRuntime().availableProcessors(), serverThreads);
       System.out.printf(Locale.ROOT, "   %d warm-up rounds, then %d rounds alternating the order%n",
           warmup, rounds);
@@ -130,12 +131,14 @@ public final class SenderBench {
       double o = median(oursRates);
       double b = median(bareRates);
       double ratio = o / b;
-      System.out.printf(Locale.ROOT, "== medians: ours %,.0f receipts/s, bare %,.0f receipts/s%n", o, b);
+      System.out.printf(Locale.ROOT,
+          "== medians: ours %,.0f receipts/s, bare %,.0f receipts/s%n", o, b);
       System.out.printf(Locale.ROOT, "   ours/bare      %.2f  (target >= 0.90: %s)%n", ratio,
           ratio >= 0.9 ? "PASS" : "MISS");
-      System.out.printf(Locale.ROOT, "   token fetches  %d     (target exactly 1: %s); accessToken() calls %,d,"
-          + " refresh() calls %d%n", tokens.fetches.get(), tokens.fetches.get() == 1 ? "PASS" : "FAIL",
-          tokens.calls.get(), tokens.refreshes.get());
+      int fetches = tokens.fetches.get();
+      System.out.printf(Locale.ROOT, "   token fetches  %d     (target exactly 1: %s);"
+          + " accessToken() calls %,d, refresh() calls %d%n", fetches,
+          fetches == 1 ? "PASS" : "FAIL", tokens.calls.get(), tokens.refreshes.get());
       System.out.printf(Locale.ROOT, "   h2c upgrade requests seen by the stand-in: %d%n",
           standIn.upgrades.get());
       ok &= tokens.fetches.get() == 1;
@@ -147,7 +150,7 @@ public final class SenderBench {
     return ok;
   }
 
-  /** The client settings both sides use: HTTP/1.1 (no h2c upgrade attempts), 10 s connect timeout. */
+  /** The client settings both sides use: HTTP/1.1 (no h2c upgrade), 10 s connect timeout. */
   static HttpClient client() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -168,7 +171,9 @@ public final class SenderBench {
     long before = standIn.requests.get();
     long start = System.nanoTime();
     List<CompletableFuture<SendResult>> futures = sender.sendReadAll(names);
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .exceptionally(e -> null)
+        .join();
     long nanos = System.nanoTime() - start;
     int failed = 0;
     for (CompletableFuture<SendResult> f : futures) {
@@ -227,8 +232,8 @@ public final class SenderBench {
 
   private static double check(String who, int sent, int failed, long seen, long nanos) {
     if (failed != 0 || seen != sent) {
-      System.out.printf(Locale.ROOT, "   %s: %d of %d receipts failed; the stand-in saw %d requests%n",
-          who, failed, sent, seen);
+      System.out.printf(Locale.ROOT,
+          "   %s: %d of %d receipts failed; the stand-in saw %d requests%n", who, failed, sent, seen);
       return -1;
     }
     return sent * 1e9 / nanos;
@@ -302,7 +307,8 @@ public final class SenderBench {
 
     static StandIn start(int threads) throws IOException {
       System.setProperty("sun.net.httpserver.nodelay", "true");
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       StandIn s = new StandIn(server, pool);
       server.setExecutor(pool);

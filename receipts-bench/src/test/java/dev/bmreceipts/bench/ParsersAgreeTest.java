@@ -76,7 +76,8 @@ class ParsersAgreeTest {
   @Test
   void messageFixtureKeepsNonAsciiText() {
     Extracted m = JacksonStreaming.create().extract(Fixtures.userMessage());
-    assertEquals("Hi! Is the blue one still in stock in size M? Thanks \u2014 J\u00fcrgen", m.text());
+    assertEquals("Hi! Is the blue one still in stock in size M? Thanks \u2014 J\u00fcrgen",
+        m.text());
   }
 
   @Test
