@@ -232,8 +232,8 @@ public final class SenderBench {
 
   private static double check(String who, int sent, int failed, long seen, long nanos) {
     if (failed != 0 || seen != sent) {
-      System.out.printf(Locale.ROOT,
-          "   %s: %d of %d receipts failed; the stand-in saw %d requests%n", who, failed, sent, seen);
+      System.out.printf(Locale.ROOT, "   %s: %d of %d receipts failed;"
+          + " the stand-in saw %d requests%n", who, failed, sent, seen);
       return -1;
     }
     return sent * 1e9 / nanos;
