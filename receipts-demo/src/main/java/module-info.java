@@ -1,6 +1,22 @@
-/** The runnable demo: webhook service, send-read, report and the offline API emulator. */
+/**
+ * The runnable demo: webhook service, send-read, report and the offline API emulator.
+ *
+ * <pre>{@code
+ * java -jar receipts-demo.jar serve --port 8080 --signing-key "$KEY" --journal receipts.jsonl
+ * java -p receipts-demo.jar:modules -m dev.bmreceipts.demo/dev.bmreceipts.demo.Main --help
+ * }</pre>
+ */
 module dev.bmreceipts.demo {
+  // the webhook, the sender and the metrics; brings core, jakarta.json, jdk.httpserver and
+  // java.net.http transitively
   requires dev.bmreceipts.http;
+  // service-account credentials for --credentials
   requires dev.bmreceipts.auth;
+  // Google's auth library and its gson transport are automatic modules: they use Guava and Gson,
+  // which are explicit modules, but cannot require them. Without these two lines the module path
+  // would leave both out of the graph and --credentials would fail with NoClassDefFoundError.
+  requires com.google.common;
+  requires com.google.gson;
 
+  exports dev.bmreceipts.demo;
 }

@@ -1,0 +1,28 @@
+package dev.bmreceipts.demo;
+
+import java.util.List;
+
+/** One sub-command of the demo jar. */
+interface Command {
+  /** The name typed on the command line. */
+  String name();
+
+  /** One line for the command list. */
+  String summary();
+
+  /** Extra help text printed after the options, {@code ""} when none. */
+  default String notes() {
+    return "";
+  }
+
+  /** Its options, in help order. */
+  List<Opt> options();
+
+  /**
+   * Runs the command with parsed arguments and returns the exit code.
+   *
+   * @throws UsageException when an argument's value is bad (exit 2)
+   * @throws CommandFailure when the work fails (exit 1)
+   */
+  int run(Args args, Io io) throws Exception;
+}

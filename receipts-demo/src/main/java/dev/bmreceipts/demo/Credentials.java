@@ -1,0 +1,90 @@
+package dev.bmreceipts.demo;
+
+import dev.bmreceipts.core.InvalidMessageNameException;
+import dev.bmreceipts.core.MessageName;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where agent READ receipts go and how they are authorized: {@code --credentials},
+ * {@code --access-token} and {@code --api-root}, shared by {@code serve} and {@code send-read}.
+ *
+ * @param keyFile a service-account key JSON, when chosen
+ * @param accessToken a ready bearer token, when chosen
+ * @param apiRoot the API root, ending in {@code /}
+ */
+record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI apiRoot) {
+  /** The API root used when {@code --api-root} is not given. */
+  static final String DEFAULT_API_ROOT = "https://businessmessages.googleapis.com/";
+
+  Credentials {
+    Objects.requireNonNull(keyFile, "keyFile cannot be null, use Optional.empty()");
+    Objects.requireNonNull(accessToken, "accessToken cannot be null, use Optional.empty()");
+    Objects.requireNonNull(apiRoot, "apiRoot cannot be null");
+  }
+
+  /** {@code --credentials}, {@code --access-token} and {@code --api-root}. */
+  static List<Opt> options(String what) {
+    return List.of(
+        Opt.value("--credentials", "FILE", "GOOGLE_APPLICATION_CREDENTIALS", null,
+            "service-account key JSON " + what),
+        Opt.secret("--access-token", "T", "BM_ACCESS_TOKEN",
+            "a ready bearer token " + what + ", instead of --credentials"),
+        Opt.value("--api-root", "URL", "BM_API_ROOT", DEFAULT_API_ROOT,
+            "the API root; an emulator's URL for offline runs"));
+  }
+
+  /**
+   * Reads the three options. When both a key file and a token are set, one given on the command
+   * line wins over one from the environment, and a token wins over a key file otherwise; both on
+   * the command line is an error.
+   */
+  static Credentials from(Args args, String command) throws UsageException {
+    Optional<String> token = args.string("--access-token");
+    Optional<Path> key = args.value("--credentials").isPresent()
+        ? args.readableFile("--credentials") : Optional.empty();
+    if (token.isPresent() && key.isPresent()) {
+      boolean tokenOnLine = args.onCommandLine("--access-token");
+      boolean keyOnLine = args.onCommandLine("--credentials");
+      if (tokenOnLine && keyOnLine) {
+        throw new UsageException(command + ": give --credentials or --access-token, not both");
+      }
+      if (keyOnLine) {
+        token = Optional.empty();
+      } else {
+        key = Optional.empty();
+      }
+    }
+    return new Credentials(key, token, args.httpRoot("--api-root").orElseThrow());
+  }
+
+  /** Whether a key file or a token is set. */
+  boolean present() {
+    return keyFile.isPresent() || accessToken.isPresent();
+  }
+
+  /** The usage error for a command that needs credentials and has none. */
+  static UsageException missing(String command, String why) {
+    return new UsageException(command + ": " + why + " needs --credentials FILE"
+        + " [GOOGLE_APPLICATION_CREDENTIALS] or --access-token T [BM_ACCESS_TOKEN]");
+  }
+
+  /** An id option checked as a message-name part. */
+  static String id(Args args, String name) throws UsageException {
+    String value = args.required(name);
+    try {
+      return MessageName.checkId(name, value);
+    } catch (InvalidMessageNameException e) {
+      throw args.bad(name, e.getMessage().substring(name.length() + 1), value);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Credentials[keyFile=" + keyFile.map(Path::toString).orElse("") + ", accessToken="
+        + (accessToken.isPresent() ? "<redacted>" : "") + ", apiRoot=" + apiRoot + "]";
+  }
+}

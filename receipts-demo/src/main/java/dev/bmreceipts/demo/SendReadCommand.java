@@ -1,0 +1,77 @@
+package dev.bmreceipts.demo;
+
+import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.http.ReceiptSendException;
+import dev.bmreceipts.http.ReceiptSender;
+import dev.bmreceipts.http.SendResult;
+import jakarta.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code send-read}: sends one agent READ receipt. */
+final class SendReadCommand implements Command {
+  @Override
+  public String name() {
+    return "send-read";
+  }
+
+  @Override
+  public String summary() {
+    return "send one agent READ receipt and print the API's answer";
+  }
+
+  @Override
+  public List<Opt> options() {
+    List<Opt> o = new ArrayList<>(List.of(
+        Opt.value("--conversation", "C", null, null, "the conversation id (required)"),
+        Opt.value("--message", "M", null, null, "the user message's id (required)")));
+    o.addAll(Credentials.options("to authorize the call"));
+    return List.copyOf(o);
+  }
+
+  /**
+   * The checked options of {@code send-read}.
+   *
+   * @param message the message to mark read
+   * @param credentials where the receipt goes and how it is authorized
+   */
+  record Config(MessageName message, Credentials credentials) {}
+
+  /** Checks every option. */
+  static Config config(Args args) throws UsageException {
+    String conversation = Credentials.id(args, "--conversation");
+    String message = Credentials.id(args, "--message");
+    Credentials credentials = Credentials.from(args, "send-read");
+    if (!credentials.present()) {
+      throw Credentials.missing("send-read", "sending a receipt");
+    }
+    return new Config(MessageName.of(conversation, message), credentials);
+  }
+
+  @Override
+  public int run(Args args, Io io) throws Exception {
+    Config config = config(args);
+    try (ReceiptSender sender = ReceiptService.sender(config.credentials())) {
+      SendResult result = sender.sendReadAndWait(config.message());
+      io.out().println(Json.createObjectBuilder()
+          .add("name", result.receiptName())
+          .add("receiptType", "READ")
+          .build());
+      return 0;
+    } catch (ReceiptSendException e) {
+      throw new CommandFailure(e.status() == 0 ? e.getMessage() : reason(e));
+    }
+  }
+
+  /** {@code 404 NOT_FOUND: Google's message}. */
+  static String reason(ReceiptSendException e) {
+    StringBuilder b = new StringBuilder().append(e.status());
+    if (!e.apiStatus().isEmpty()) {
+      b.append(' ').append(e.apiStatus());
+    }
+    if (!e.apiMessage().isEmpty()) {
+      b.append(": ").append(e.apiMessage());
+    }
+    return b.toString();
+  }
+}

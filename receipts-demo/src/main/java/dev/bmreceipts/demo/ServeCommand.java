@@ -1,0 +1,132 @@
+package dev.bmreceipts.demo;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@code serve}: the webhook service. */
+final class ServeCommand implements Command {
+  @Override
+  public String name() {
+    return "serve";
+  }
+
+  @Override
+  public String summary() {
+    return "the webhook service: receipts to stdout and a journal, /healthz, /metrics, auto-read";
+  }
+
+  @Override
+  public List<Opt> options() {
+    List<Opt> o = new ArrayList<>(List.of(
+        Opt.value("--host", "HOST", null, "0.0.0.0", "address to listen on"),
+        Opt.value("--port", "N", "PORT", "8080", "port to listen on, 0 for any free port"),
+        Opt.value("--path", "PATH", null, "/callback", "the webhook's path"),
+        Opt.secret("--client-token", "T", "BM_CLIENT_TOKEN",
+            "the agent's client token: enables the webhook verification handshake"),
+        Opt.secret("--signing-key", "K", "BM_SIGNING_KEY",
+            "X-Goog-Signature key (default: the client token; with neither, NOT checked)"),
+        Opt.value("--journal", "FILE", null, null,
+            "append each accepted receipt as a JSON line, flushed before the 2xx"),
+        Opt.flag("--auto-read",
+            "send a READ receipt for every user message (needs --credentials or --access-token)")));
+    o.addAll(Credentials.options("for --auto-read"));
+    o.add(Opt.value("--threads", "N", null, null,
+        "request handler threads (default 2 per processor)"));
+    o.add(Opt.flag("--quiet", "no stdout line per receipt or READ sent (for benchmarks)"));
+    return List.copyOf(o);
+  }
+
+  @Override
+  public String notes() {
+    return "endpoints:\n"
+        + "  POST PATH      the webhook (handshake, receipts, user messages)\n"
+        + "  GET  /healthz  200 ok\n"
+        + "  GET  /metrics  Prometheus text: bm_receipts_received_total, bm_webhook_requests_total,\n"
+        + "                 bm_agent_receipts_sent_total and the receipt metrics\n"
+        + "SIGTERM stops accepting, drains, flushes the journal and exits 0.\n";
+  }
+
+  /**
+   * The checked options of {@code serve}.
+   *
+   * @param host the address to bind
+   * @param port the port, 0 for any free one
+   * @param path the webhook path, starting with {@code /}
+   * @param clientToken the client token for the handshake
+   * @param signingKey the signature key: {@code --signing-key}, else the client token
+   * @param journal the journal file
+   * @param autoRead whether to send READ receipts for user messages
+   * @param credentials where READ receipts go and how they are authorized
+   * @param threads the webhook's handler threads
+   * @param quiet whether to skip the per-receipt stdout line
+   */
+  record Config(String host, int port, String path, Optional<String> clientToken,
+      Optional<String> signingKey, Optional<Path> journal, boolean autoRead,
+      Credentials credentials, int threads, boolean quiet) {
+    Config {
+      Objects.requireNonNull(host, "host cannot be null");
+      Objects.requireNonNull(path, "path cannot be null");
+      Objects.requireNonNull(clientToken, "clientToken cannot be null, use Optional.empty()");
+      Objects.requireNonNull(signingKey, "signingKey cannot be null, use Optional.empty()");
+      Objects.requireNonNull(journal, "journal cannot be null, use Optional.empty()");
+      Objects.requireNonNull(credentials, "credentials cannot be null");
+    }
+
+    @Override
+    public String toString() {
+      return "Config[" + host + ":" + port + path + ", signatures "
+          + (signingKey.isPresent() ? "checked" : "not checked") + ", journal "
+          + journal.map(Path::toString).orElse("none") + ", autoRead=" + autoRead + "]";
+    }
+  }
+
+  /** Checks every option; nothing is started. */
+  static Config config(Args args) throws UsageException {
+    String host = args.string("--host").orElseThrow();
+    int port = args.port("--port").orElseThrow();
+    String path = args.string("--path").orElseThrow();
+    if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
+      throw args.bad("--path", "must start with / and hold no ? or #", path);
+    }
+    Optional<String> clientToken = args.string("--client-token");
+    Optional<String> signingKey = args.string("--signing-key").or(() -> clientToken);
+    Optional<Path> journal = args.path("--journal");
+    boolean autoRead = args.flag("--auto-read");
+    Credentials credentials = Credentials.from(args, "serve");
+    if (autoRead && !credentials.present()) {
+      throw Credentials.missing("serve", "--auto-read");
+    }
+    int threads = args.integer("--threads", 1, 1024)
+        .orElse(Math.min(1024, 2 * Runtime.getRuntime().availableProcessors()));
+    return new Config(host, port, path, clientToken, signingKey, journal, autoRead, credentials,
+        threads, args.flag("--quiet"));
+  }
+
+  @Override
+  public int run(Args args, Io io) throws Exception {
+    try (ReceiptService service = start(args, io)) {
+      io.stop().await();
+    }
+    return 0;
+  }
+
+  /** Checks the options, starts the service and prints its startup line. */
+  ReceiptService start(Args args, Io io) throws UsageException, CommandFailure {
+    ReceiptService service = ReceiptService.start(config(args), io.out());
+    synchronized (io.out()) {
+      io.out().println(service.startupLine());
+      io.out().flush();
+    }
+    return service;
+  }
+
+  /** The URL the startup line shows: {@code http://HOST:PORT/PATH}, IPv6 hosts bracketed. */
+  static URI url(String host, int port, String path) {
+    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
+        + path);
+  }
+}

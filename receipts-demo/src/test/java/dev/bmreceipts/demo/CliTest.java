@@ -1,0 +1,210 @@
+package dev.bmreceipts.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CliTest {
+  @Test
+  void topLevelHelpListsEveryCommand() {
+    TestIo t = new TestIo();
+    assertEquals(0, t.run("--help"));
+    for (String c : List.of("serve", "send-read", "emulator", "report")) {
+      assertTrue(t.out().contains("\n  " + c + " "), c + " in\n" + t.out());
+    }
+    assertEquals("", t.err());
+  }
+
+  @Test
+  void serveHelpShowsOptionsWithEnvironmentAndDefaults() {
+    TestIo t = new TestIo();
+    assertEquals(0, t.run("serve", "--help"));
+    String out = t.out();
+    for (String s : List.of("--host HOST", "(default 0.0.0.0)", "--port N [PORT]", "(default 8080)",
+        "--path PATH", "(default /callback)", "--client-token T [BM_CLIENT_TOKEN]",
+        "--signing-key K [BM_SIGNING_KEY]", "--journal FILE", "--auto-read",
+        "--credentials FILE [GOOGLE_APPLICATION_CREDENTIALS]", "--access-token T [BM_ACCESS_TOKEN]",
+        "--api-root URL [BM_API_ROOT]", "(default https://businessmessages.googleapis.com/)",
+        "--threads N", "--quiet", "--help")) {
+      assertTrue(out.contains(s), s + " in\n" + out);
+    }
+  }
+
+  @Test
+  void otherCommandsHelpShowTheirOptions() {
+    TestIo t = new TestIo();
+    assertEquals(0, t.run("emulator", "--help"));
+    assertTrue(t.out().contains("--port N "));
+    assertTrue(t.out().contains("--trust-key FILE"));
+    assertTrue(t.out().contains("--access-token T [BM_ACCESS_TOKEN]"));
+    assertTrue(t.out().contains("--signing-key K [BM_SIGNING_KEY]"));
+    TestIo s = new TestIo();
+    assertEquals(0, s.run("send-read", "--help"));
+    assertTrue(s.out().contains("--conversation C"));
+    assertTrue(s.out().contains("--message M"));
+    TestIo r = new TestIo();
+    assertEquals(0, r.run("report", "--help"));
+    assertTrue(r.out().contains("--journal FILE"));
+    assertTrue(r.out().contains("--format FORMAT"));
+  }
+
+  @Test
+  void unknownOptionExits2WithOneLine() {
+    assertUsage(new String[] {"serve", "--prot", "1"},
+        "serve: unknown option --prot (see serve --help)");
+  }
+
+  @Test
+  void unknownOptionNeverEchoesItsValue() {
+    assertUsage(new String[] {"serve", "--token=s3cr3t"},
+        "serve: unknown option --token (see serve --help)");
+  }
+
+  @Test
+  void badPortExits2NamingTheValue() {
+    assertUsage(new String[] {"emulator", "--port", "x"},
+        "emulator: --port must be an integer 0..65535, got \"x\"");
+    assertUsage(new String[] {"emulator", "--port=70000"},
+        "emulator: --port must be an integer 0..65535, got \"70000\"");
+  }
+
+  @Test
+  void badValueFromEnvironmentNamesTheVariable() {
+    TestIo t = new TestIo(Map.of("PORT", "eighty"));
+    assertEquals(2, t.run("serve"));
+    assertEquals(List.of("serve: --port (from PORT) must be an integer 0..65535, got \"eighty\""),
+        t.errLines());
+  }
+
+  @Test
+  void missingRequiredOptionExits2() {
+    assertUsage(new String[] {"emulator"}, "emulator: missing --port N (see emulator --help)");
+    assertUsage(new String[] {"send-read", "--message", "m", "--access-token", "t"},
+        "send-read: missing --conversation C (see send-read --help)");
+    assertUsage(new String[] {"report"}, "report: missing --journal FILE (see report --help)");
+  }
+
+  @Test
+  void missingValueFlagValueAndRepeatsExit2() {
+    assertUsage(new String[] {"emulator", "--port"}, "emulator: --port needs a value (N)");
+    assertUsage(new String[] {"serve", "--auto-read=yes"}, "serve: --auto-read takes no value");
+    assertUsage(new String[] {"emulator", "--port", "1", "--port", "2"},
+        "emulator: --port given twice");
+    assertUsage(new String[] {"emulator", "stray"},
+        "emulator: unexpected argument \"stray\" (see emulator --help)");
+  }
+
+  @Test
+  void badChoiceAndDurationAndRateExit2() {
+    assertUsage(new String[] {"emulator", "--port", "0", "--fail-rate", "2"},
+        "emulator: --fail-rate must be a number from 0 to 1, got \"2\"");
+    assertUsage(new String[] {"emulator", "--port", "0", "--latency", "soon"},
+        "emulator: --latency must be a duration such as 250ms or 2s, got \"soon\"");
+  }
+
+  @Test
+  void emptySecretIsRejectedWithoutEcho() {
+    assertUsage(new String[] {"emulator", "--port", "0", "--signing-key="},
+        "emulator: --signing-key must not be empty");
+  }
+
+  @Test
+  void missingOrUnknownCommandExits2() {
+    assertUsage(new String[] {}, "receipts-demo: missing command (see --help)");
+    assertUsage(new String[] {"serv"}, "receipts-demo: unknown command \"serv\" (see --help)");
+  }
+
+  @Test
+  void unreadableTrustKeyExits2() {
+    assertUsage(new String[] {"emulator", "--port", "0", "--trust-key", "/nonexistent/key.json"},
+        "emulator: --trust-key must be a readable file, got \"/nonexistent/key.json\"");
+  }
+
+  @Test
+  void credentialProblemsExit2() {
+    assertUsage(new String[] {"serve", "--auto-read"}, "serve: --auto-read needs --credentials FILE"
+        + " [GOOGLE_APPLICATION_CREDENTIALS] or --access-token T [BM_ACCESS_TOKEN]");
+    assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m"},
+        "send-read: sending a receipt needs --credentials FILE [GOOGLE_APPLICATION_CREDENTIALS]"
+            + " or --access-token T [BM_ACCESS_TOKEN]");
+    assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m",
+        "--access-token", "t", "--credentials", "pom.xml"},
+        "send-read: give --credentials or --access-token, not both");
+    assertUsage(new String[] {"send-read", "--conversation", "a/b", "--message", "m",
+        "--access-token", "t"}, "send-read: --conversation must not contain '/', got \"a/b\"");
+    assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m",
+        "--access-token", "t", "--api-root", "ftp://x/"},
+        "send-read: --api-root must be an absolute http or https URL, got \"ftp://x/\"");
+  }
+
+  @Test
+  void serveChecksPathThreadsAndFormat() {
+    assertUsage(new String[] {"serve", "--path", "callback"},
+        "serve: --path must start with / and hold no ? or #, got \"callback\"");
+    assertUsage(new String[] {"serve", "--threads", "0"},
+        "serve: --threads must be an integer 1..1024, got \"0\"");
+    assertUsage(new String[] {"report", "--journal", "pom.xml", "--format", "xml"},
+        "report: --format must be one of text, json, got \"xml\"");
+  }
+
+  @Test
+  void commandLineCredentialWinsOverTheEnvironment() throws Exception {
+    TestIo t = new TestIo(Map.of("GOOGLE_APPLICATION_CREDENTIALS", "pom.xml"));
+    SendReadCommand c = new SendReadCommand();
+    SendReadCommand.Config config = SendReadCommand.config(Args.parse(c,
+        List.of("--conversation", "c", "--message", "m", "--access-token", "t"), t.io.env()));
+    assertEquals("t", config.credentials().accessToken().orElseThrow());
+    assertTrue(config.credentials().keyFile().isEmpty());
+    assertEquals("https://businessmessages.googleapis.com/",
+        config.credentials().apiRoot().toString());
+    assertFalse(config.credentials().toString().contains("=t,"), "token never shown");
+  }
+
+  @Test
+  void signingKeyDefaultsToTheClientToken() throws Exception {
+    ServeCommand c = new ServeCommand();
+    ServeCommand.Config config = ServeCommand.config(Args.parse(c, List.of(),
+        Map.of("BM_CLIENT_TOKEN", "ct", "PORT", "9090")));
+    assertEquals("ct", config.signingKey().orElseThrow());
+    assertEquals(9090, config.port());
+    assertEquals("0.0.0.0", config.host());
+    assertEquals("/callback", config.path());
+    ServeCommand.Config none = ServeCommand.config(Args.parse(c, List.of(), Map.of()));
+    assertTrue(none.signingKey().isEmpty());
+    assertEquals(8080, none.port());
+  }
+
+  @Test
+  void runtimeFailuresExit1WithOneLine() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      TestIo t = new TestIo();
+      assertEquals(1, t.run("serve", "--host", "127.0.0.1", "--port",
+          String.valueOf(taken.getLocalPort())));
+      assertEquals(1, t.errLines().size(), t.err());
+      assertTrue(t.errLines().get(0).startsWith("serve: cannot listen on 127.0.0.1:"
+          + taken.getLocalPort() + ": "), t.err());
+      TestIo e = new TestIo();
+      assertEquals(1, e.run("emulator", "--port", String.valueOf(taken.getLocalPort())));
+      assertEquals(1, e.errLines().size(), e.err());
+      assertTrue(e.errLines().get(0).startsWith("emulator: cannot listen on"), e.err());
+    }
+    TestIo j = new TestIo();
+    assertEquals(1, j.run("serve", "--host", "127.0.0.1", "--port", "0", "--journal",
+        "/nonexistent/dir/journal.jsonl"));
+    assertEquals(1, j.errLines().size(), j.err());
+    assertTrue(j.errLines().get(0).startsWith("serve: "), j.err());
+    assertTrue(j.errLines().get(0).contains("/nonexistent/dir/journal.jsonl"), j.err());
+  }
+
+  static void assertUsage(String[] args, String line) {
+    TestIo t = new TestIo();
+    assertEquals(2, t.run(args), () -> t.err());
+    assertEquals(List.of(line), t.errLines());
+    assertFalse(t.out().contains("\n"), t.out());
+  }
+}

@@ -1,0 +1,33 @@
+package dev.bmreceipts.demo;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Webhook bodies as Google sends them. */
+final class Payloads {
+  static final String AGENT = "brands/brand-1/agents/agent-1";
+
+  private Payloads() {}
+
+  /** A receipts payload with one receipt per message id. */
+  static String receipts(String requestId, String conversation, String type, List<String> ids) {
+    String receipts = ids.stream()
+        .map(id -> "{\"message\":\"conversations/" + conversation + "/messages/" + id
+            + "\",\"receiptType\":\"" + type + "\"}")
+        .collect(Collectors.joining(","));
+    return "{\"agent\":\"" + AGENT + "\",\"conversationId\":\"" + conversation
+        + "\",\"customAgentId\":\"custom\",\"requestId\":\"" + requestId
+        + "\",\"receipts\":{\"receipts\":[" + receipts
+        + "],\"createTime\":\"2024-05-01T10:00:00.123456Z\"},\"sendTime\":\"2024-05-01T10:00:01Z\"}";
+  }
+
+  /** A user message payload. */
+  static String userMessage(String requestId, String conversation, String messageId) {
+    return "{\"agent\":\"" + AGENT + "\",\"conversationId\":\"" + conversation
+        + "\",\"customAgentId\":\"custom\",\"requestId\":\"" + requestId
+        + "\",\"message\":{\"messageId\":\"" + messageId + "\",\"name\":\"conversations/"
+        + conversation + "/messages/" + messageId + "\",\"text\":\"Hello\",\"createTime\":"
+        + "\"2024-05-01T10:00:00Z\"},\"context\":{\"placeId\":\"p\"},\"sendTime\":"
+        + "\"2024-05-01T10:00:00.5Z\"}";
+  }
+}

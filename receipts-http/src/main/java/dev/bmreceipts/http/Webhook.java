@@ -1,0 +1,585 @@
+package dev.bmreceipts.http;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.bmreceipts.core.ParserLimits;
+import dev.bmreceipts.core.PayloadException;
+import dev.bmreceipts.core.PayloadKind;
+import dev.bmreceipts.core.Receipt;
+import dev.bmreceipts.core.UserReceipts;
+import dev.bmreceipts.core.Verification;
+import dev.bmreceipts.core.WebhookParser;
+import dev.bmreceipts.core.WebhookPayload;
+import dev.bmreceipts.core.WebhookSignature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Business Messages webhook: checks, parses, deduplicates and dispatches one request.
+ *
+ * <p>{@link #process} is transport-neutral (a servlet or any server can call it), {@link #handler()}
+ * adapts it to the JDK's {@code HttpServer}, and {@link #start} runs a ready server. Answers are
+ * one line of {@code text/plain; charset=utf-8}:
+ *
+ * <ul>
+ *   <li>{@code 405 method not allowed: use POST} (with {@code Allow: POST})
+ *   <li>{@code 415 unsupported content type: use application/json} ({@code application/json} in
+ *       any case, with any parameters, is accepted; so is a request with no {@code Content-Type}
+ *       at all, since it names no other type and its body must still parse as JSON or get 400)
+ *   <li>{@code 413 body larger than N bytes}
+ *   <li>{@code 401 missing X-Goog-Signature}, {@code 401 invalid X-Goog-Signature} (only when a
+ *       signing key is configured; checked over the raw bytes before parsing. The one exception is
+ *       an unsigned verification handshake while a client token is configured: the handshake
+ *       carries its own proof, the client token, and answers {@code 200} or {@code 403} as below)
+ *   <li>{@code 400} with the parser's one-line reason, e.g. {@code receipts.receipts[0].message: …}
+ *   <li>the handshake: {@code 200} with the secret, or {@code 403 client token does not match}
+ *   <li>{@code 200 ok} (also for unknown kinds and for deliveries seen before)
+ *   <li>{@code 500 listener failed; retry later}
+ *   <li>{@code 503 duplicate delivery in progress; retry later} (with {@code Retry-After: 1})
+ * </ul>
+ *
+ * <p>Checks run in that order and each answers before any listener runs. Receipts and other
+ * payloads are deduplicated through a {@link Deduplicator}: by {@code requestId} where present
+ * and, for receipts, also by (message name, receipt type), so a receipt repeated in a later
+ * payload is passed on once.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class Webhook {
+  private static final System.Logger LOG = System.getLogger(Webhook.class.getName());
+
+  /** Default {@link Builder#maxBodyBytes}: 1 MiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+
+  /** Buffers up to this size stay with their thread; larger bodies get a one-off buffer. */
+  private static final int CACHED_BUFFER_MAX = 64 * 1024;
+  private static final int INITIAL_BUFFER = 8 * 1024;
+
+  static final WebhookResponse OK = WebhookResponse.text(200, "ok");
+  static final WebhookResponse METHOD_NOT_ALLOWED =
+      WebhookResponse.text(405, "method not allowed: use POST", "Allow", "POST");
+  static final WebhookResponse UNSUPPORTED_TYPE =
+      WebhookResponse.text(415, "unsupported content type: use application/json");
+  static final WebhookResponse MISSING_SIGNATURE =
+      WebhookResponse.text(401, "missing " + WebhookSignature.HEADER);
+  static final WebhookResponse INVALID_SIGNATURE =
+      WebhookResponse.text(401, "invalid " + WebhookSignature.HEADER);
+  static final WebhookResponse TOKEN_MISMATCH =
+      WebhookResponse.text(403, "client token does not match");
+  static final WebhookResponse LISTENER_FAILED =
+      WebhookResponse.text(500, "listener failed; retry later");
+  static final WebhookResponse BUSY =
+      WebhookResponse.text(503, "duplicate delivery in progress; retry later", "Retry-After", "1");
+  static final WebhookResponse UNREADABLE = WebhookResponse.text(400, "could not read the body");
+
+  private final String clientToken;
+  private final WebhookSignature signature;
+  private final int maxBodyBytes;
+  private final WebhookResponse tooLarge;
+  private final WebhookParser parser;
+  private final ReceiptListener[] receiptListeners;
+  private final PayloadListener[] payloadListeners;
+  private final WebhookObserver observer;
+  private final Deduplicator deduplicator;
+  private final int threads;
+  private final ThreadLocal<Body> bodies = ThreadLocal.withInitial(Body::new);
+
+  private Webhook(Builder b) {
+    this.clientToken = b.clientToken;
+    this.signature = b.signingKey == null ? null : WebhookSignature.forKey(b.signingKey);
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.tooLarge = WebhookResponse.text(413, "body larger than " + b.maxBodyBytes + " bytes");
+    this.parser = WebhookParser.create(b.parserLimits);
+    this.receiptListeners = b.receiptListeners.toArray(new ReceiptListener[0]);
+    this.payloadListeners = b.payloadListeners.toArray(new PayloadListener[0]);
+    this.observer = b.observer;
+    this.deduplicator = b.deduplicator != null
+        ? b.deduplicator
+        : Deduplicator.inMemory(
+            Deduplicator.DEFAULT_MAX_ENTRIES, Deduplicator.DEFAULT_MAX_AGE, b.clock);
+    this.threads = b.threads;
+  }
+
+  /** A builder with the defaults: no client token, no signing key, 1 MiB, in-memory dedupe. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Processes one request. Never throws for bad input: every outcome is a response.
+   *
+   * @param method the HTTP method, e.g. {@code POST}
+   * @param headers the request headers (case-insensitive lookup)
+   * @param body the request body; read up to the limit, not closed
+   */
+  public WebhookResponse process(String method, HeaderLookup headers, InputStream body) {
+    Objects.requireNonNull(headers, "headers cannot be null");
+    Objects.requireNonNull(body, "body cannot be null");
+    if (observer == null) {
+      return handle(method, headers, body, null);
+    }
+    long start = System.nanoTime();
+    Outcome outcome = new Outcome();
+    WebhookResponse response = handle(method, headers, body, outcome);
+    try {
+      observer.onRequest(new WebhookOutcome(
+          response.status(), outcome.kind, outcome.receipts, System.nanoTime() - start));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "webhook observer failed; the answer is unchanged", e);
+    }
+    return response;
+  }
+
+  /**
+   * This webhook as a JDK {@link HttpHandler}: it answers every exchange it gets (mount it on the
+   * webhook's path) and closes the exchange.
+   */
+  public HttpHandler handler() {
+    return this::exchange;
+  }
+
+  /**
+   * Starts a JDK {@code HttpServer} on {@code host:port} serving this webhook at {@code path},
+   * on a fixed pool of {@link Builder#threads} threads.
+   *
+   * <p>Sets the system property {@code sun.net.httpserver.nodelay} to {@code true} unless it is
+   * already set: the JDK server writes a response's headers and body separately, and with Nagle's
+   * algorithm a keep-alive client's delayed ACK then stalls each response by tens of
+   * milliseconds. The JDK reads the property once, when its first server is created.
+   *
+   * @param port the port, {@code 0} for any free one (see {@link WebhookServer#port()})
+   * @throws IOException when the address cannot be bound
+   */
+  public WebhookServer start(String host, int port, String path) throws IOException {
+    return WebhookServer.start(this, host, port, path, threads);
+  }
+
+  private void exchange(HttpExchange exchange) throws IOException {
+    try {
+      Headers request = exchange.getRequestHeaders();
+      WebhookResponse response;
+      try {
+        response = process(exchange.getRequestMethod(), request::getFirst, exchange.getRequestBody());
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "webhook failed unexpectedly", e);
+        response = LISTENER_FAILED;
+      }
+      Headers out = exchange.getResponseHeaders();
+      out.set("Content-Type", response.contentType());
+      for (Map.Entry<String, String> h : response.headers().entrySet()) {
+        out.set(h.getKey(), h.getValue());
+      }
+      byte[] bytes = response.body();
+      exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        OutputStream os = exchange.getResponseBody();
+        os.write(bytes);
+        os.close();
+      }
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private WebhookResponse handle(String method, HeaderLookup headers, InputStream in, Outcome outcome) {
+    if (!"POST".equals(method)) {
+      return METHOD_NOT_ALLOWED;
+    }
+    if (!isJson(headers.first("Content-Type"))) {
+      return UNSUPPORTED_TYPE;
+    }
+    long declared = contentLength(headers.first("Content-Length"));
+    if (declared > maxBodyBytes) {
+      return tooLarge;
+    }
+    Body body = bodies.get();
+    byte[] bytes;
+    int length;
+    try {
+      length = body.read(in, declared, maxBodyBytes);
+    } catch (IOException e) {
+      return UNREADABLE;
+    } finally {
+      bytes = body.bytes;
+      body.release();
+    }
+    if (length < 0) {
+      return tooLarge;
+    }
+    if (signature != null) {
+      String given = headers.first(WebhookSignature.HEADER);
+      if (given == null || given.isBlank()) {
+        return unsignedHandshake(bytes, length, outcome);
+      }
+      if (!signature.verify(bytes, 0, length, given)) {
+        return INVALID_SIGNATURE;
+      }
+    }
+    WebhookPayload payload;
+    try {
+      payload = parser.parse(bytes, 0, length);
+    } catch (PayloadException e) {
+      return WebhookResponse.text(400, oneLine(e.getMessage()));
+    }
+    if (outcome != null) {
+      outcome.kind = payload.kind();
+    }
+    switch (payload.kind()) {
+      case VERIFICATION:
+        return handshake(payload.verification().orElseThrow());
+      case UNKNOWN:
+        return OK;
+      case RECEIPTS:
+        return receipts(payload.receipts().orElseThrow(), outcome);
+      default:
+        return payload(payload);
+    }
+  }
+
+  /**
+   * An unsigned request with a key configured: refused, unless it is the verification handshake.
+   * Google's handshake proves itself with the client token in its body and is not documented as
+   * signed, so when a client token is configured an unsigned body is parsed for that one purpose.
+   * It can only ever get the handshake's answer; no listener sees it.
+   */
+  private WebhookResponse unsignedHandshake(byte[] bytes, int length, Outcome outcome) {
+    if (clientToken == null) {
+      return MISSING_SIGNATURE;
+    }
+    WebhookPayload payload;
+    try {
+      payload = parser.parse(bytes, 0, length);
+    } catch (PayloadException e) {
+      return MISSING_SIGNATURE;
+    }
+    if (payload.kind() != PayloadKind.VERIFICATION) {
+      return MISSING_SIGNATURE;
+    }
+    if (outcome != null) {
+      outcome.kind = payload.kind();
+    }
+    return handshake(payload.verification().orElseThrow());
+  }
+
+  private WebhookResponse handshake(Verification v) {
+    if (clientToken == null || !v.tokenMatches(clientToken)) {
+      return TOKEN_MISMATCH;
+    }
+    return new WebhookResponse(
+        200, WebhookResponse.TEXT_PLAIN, v.secret().getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+
+  private WebhookResponse receipts(UserReceipts payload, Outcome outcome) {
+    List<Receipt> receipts = payload.receipts();
+    int n = receipts.size();
+    String[] claimed = new String[n + 1];
+    int claims = 0;
+    Receipt[] fresh = new Receipt[n];
+    int freshCount = 0;
+    boolean done = false;
+    try {
+      Optional<String> requestId = payload.requestId();
+      if (requestId.isPresent()) {
+        String key = "request " + requestId.get();
+        Deduplicator.Claim c = deduplicator.claim(key);
+        if (c == Deduplicator.Claim.DELIVERED) {
+          done = true;
+          return OK;
+        }
+        if (c == Deduplicator.Claim.BUSY) {
+          return BUSY;
+        }
+        claimed[claims++] = key;
+      }
+      Set<String> seen = n > 8 ? new HashSet<>() : null;
+      for (int i = 0; i < n; i++) {
+        Receipt r = receipts.get(i);
+        String key = r.message().toString() + "|" + r.rawType();
+        if (seen != null ? !seen.add(key) : contains(claimed, claims, key)) {
+          continue; // the same receipt twice in one payload: deliver it once
+        }
+        Deduplicator.Claim c = deduplicator.claim(key);
+        if (c == Deduplicator.Claim.BUSY) {
+          return BUSY;
+        }
+        if (c == Deduplicator.Claim.CLAIMED) {
+          claimed[claims++] = key;
+          fresh[freshCount++] = r;
+        }
+      }
+      for (int i = 0; i < freshCount; i++) {
+        ReceiptEvent event = ReceiptEvent.of(payload, fresh[i]);
+        for (ReceiptListener l : receiptListeners) {
+          l.onReceipt(event);
+        }
+      }
+      for (int i = 0; i < claims; i++) {
+        deduplicator.commit(claimed[i]);
+      }
+      done = true;
+      if (outcome != null) {
+        outcome.receipts = freshCount;
+      }
+      return OK;
+    } catch (Exception e) {
+      String names = names(fresh, freshCount);
+      LOG.log(Level.WARNING, () -> "receipt listener failed for " + names + " in conversation "
+          + payload.conversationId() + "; answered 500", e);
+      return LISTENER_FAILED;
+    } finally {
+      if (!done) {
+        for (int i = 0; i < claims; i++) {
+          deduplicator.release(claimed[i]);
+        }
+      }
+    }
+  }
+
+  private WebhookResponse payload(WebhookPayload payload) {
+    String key = payload.requestId().map(id -> "request " + id).orElse(null);
+    boolean done = false;
+    boolean claimed = false;
+    try {
+      if (key != null) {
+        Deduplicator.Claim c = deduplicator.claim(key);
+        if (c == Deduplicator.Claim.DELIVERED) {
+          done = true;
+          return OK;
+        }
+        if (c == Deduplicator.Claim.BUSY) {
+          return BUSY;
+        }
+        claimed = true;
+      }
+      for (PayloadListener l : payloadListeners) {
+        l.onPayload(payload);
+      }
+      if (claimed) {
+        deduplicator.commit(key);
+      }
+      done = true;
+      return OK;
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, () -> "payload listener failed for " + payload.kind() + " "
+          + payload.message().map(m -> m.toString()).orElse("") + " in conversation "
+          + payload.conversationId() + "; answered 500", e);
+      return LISTENER_FAILED;
+    } finally {
+      if (claimed && !done) {
+        deduplicator.release(key);
+      }
+    }
+  }
+
+  private static boolean contains(String[] keys, int count, String key) {
+    for (int i = 0; i < count; i++) {
+      if (keys[i].equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String names(Receipt[] receipts, int count) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      sb.append(i == 0 ? "" : ", ").append(receipts[i].message()).append(' ')
+          .append(receipts[i].type());
+    }
+    return sb.length() == 0 ? "no new receipts" : sb.toString();
+  }
+
+  /** {@code application/json}, any case, parameters allowed; {@code null} (absent) counts as JSON. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return true;
+    }
+    int end = contentType.indexOf(';');
+    if (end < 0) {
+      end = contentType.length();
+    }
+    int start = 0;
+    while (start < end && contentType.charAt(start) == ' ') {
+      start++;
+    }
+    while (end > start && (contentType.charAt(end - 1) == ' ' || contentType.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    String json = "application/json";
+    return end - start == json.length() && contentType.regionMatches(true, start, json, 0, json.length());
+  }
+
+  private static long contentLength(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s.indexOf('\n') < 0 && s.indexOf('\r') < 0 ? s : s.replace('\r', ' ').replace('\n', ' ');
+  }
+
+  /** What an observer is told besides the status; allocated only when one is registered. */
+  private static final class Outcome {
+    PayloadKind kind;
+    int receipts;
+  }
+
+  /** A thread's body buffer: reused up to {@link #CACHED_BUFFER_MAX}. */
+  private static final class Body {
+    private byte[] cached = new byte[INITIAL_BUFFER];
+    byte[] bytes;
+
+    /** Reads into {@link #bytes}; the length, or {@code -1} past {@code max}. Never holds more than max + 1 bytes. */
+    int read(InputStream in, long declared, int max) throws IOException {
+      int limit = max + 1;
+      byte[] b = cached;
+      if (declared >= 0 && declared + 1 > b.length) {
+        b = new byte[(int) Math.min(limit, declared + 1)];
+      }
+      bytes = b;
+      int n = 0;
+      while (true) {
+        if (n == b.length) {
+          if (n >= limit) {
+            return -1;
+          }
+          b = Arrays.copyOf(b, (int) Math.min(limit, 2L * b.length));
+          bytes = b;
+        }
+        int r = in.read(b, n, b.length - n);
+        if (r < 0) {
+          return n;
+        }
+        n += r;
+        if (n > max) {
+          return -1;
+        }
+      }
+    }
+
+    void release() {
+      if (bytes != cached && bytes.length <= CACHED_BUFFER_MAX) {
+        cached = bytes;
+      }
+    }
+  }
+
+  /** Configures a {@link Webhook}. Not thread-safe; {@link #build()} may be called more than once. */
+  public static final class Builder {
+    private String clientToken;
+    private String signingKey;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private ParserLimits parserLimits = ParserLimits.DEFAULTS;
+    private final List<ReceiptListener> receiptListeners = new ArrayList<>();
+    private final List<PayloadListener> payloadListeners = new ArrayList<>();
+    private WebhookObserver observer;
+    private Deduplicator deduplicator;
+    private Clock clock = Clock.systemUTC();
+    private int threads = 2 * Runtime.getRuntime().availableProcessors();
+
+    private Builder() {}
+
+    /** The client token the verification handshake must carry; without one every handshake gets 403. */
+    public Builder clientToken(String token) {
+      Objects.requireNonNull(token, "client token cannot be null, leave it unset instead");
+      if (token.isEmpty()) {
+        throw new IllegalArgumentException("client token must not be empty");
+      }
+      this.clientToken = token;
+      return this;
+    }
+
+    /** The key {@code X-Goog-Signature} is checked with; without one, signatures are not checked. */
+    public Builder signingKey(String key) {
+      Objects.requireNonNull(key, "signing key cannot be null, leave it unset instead");
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("signing key must not be empty");
+      }
+      this.signingKey = key;
+      return this;
+    }
+
+    /** The largest body accepted (default 1 MiB); larger ones get 413. */
+    public Builder maxBodyBytes(int bytes) {
+      if (bytes < 1 || bytes == Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("maxBodyBytes must be in 1.." + (Integer.MAX_VALUE - 1)
+            + ", was " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** The parser's limits (default {@link ParserLimits#DEFAULTS}). */
+    public Builder parserLimits(ParserLimits limits) {
+      this.parserLimits = Objects.requireNonNull(limits, "limits cannot be null, use ParserLimits.DEFAULTS");
+      return this;
+    }
+
+    /** Adds a receipt listener; listeners are called in the order added. */
+    public Builder receiptListener(ReceiptListener listener) {
+      receiptListeners.add(Objects.requireNonNull(listener, "receipt listener cannot be null"));
+      return this;
+    }
+
+    /** Adds a listener for the other payload kinds; listeners are called in the order added. */
+    public Builder payloadListener(PayloadListener listener) {
+      payloadListeners.add(Objects.requireNonNull(listener, "payload listener cannot be null"));
+      return this;
+    }
+
+    /** The observer told every request's outcome (default none). */
+    public Builder observer(WebhookObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer cannot be null, leave it unset instead");
+      return this;
+    }
+
+    /** The dedupe store (default {@link Deduplicator#inMemory()} on this builder's clock). */
+    public Builder deduplicator(Deduplicator deduplicator) {
+      this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator cannot be null");
+      return this;
+    }
+
+    /** The clock of the default dedupe store (default the system UTC clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock cannot be null, use Clock.systemUTC()");
+      return this;
+    }
+
+    /** Threads of the server {@link Webhook#start} creates (default 2 × available processors). */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** The webhook. Logs one warning when no signing key is set. */
+    public Webhook build() {
+      if (signingKey == null) {
+        LOG.log(Level.WARNING, "no signing key configured: X-Goog-Signature is not checked and "
+            + "unsigned requests are accepted");
+      }
+      return new Webhook(this);
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.bmreceipts.http;
+
+import static dev.bmreceipts.http.WebhookFixture.KEY;
+import static dev.bmreceipts.http.WebhookFixture.post;
+import static dev.bmreceipts.http.WebhookFixture.receipt;
+import static dev.bmreceipts.http.WebhookFixture.receipts;
+import static dev.bmreceipts.http.WebhookFixture.start;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bmreceipts.http.Deduplicator.Claim;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class DedupTest {
+  /** A clock tests move by hand. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now = Instant.parse("2024-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void samePayloadThreeTimesReachesListenerOnce() {
+    WebhookFixture.Seen seen = new WebhookFixture.Seen();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).receiptListener(seen).build())) {
+      for (String requestId : new String[] {"R1", null}) {
+        String body = receipts(requestId, receipt("M1" + requestId, "DELIVERED"));
+        for (int i = 0; i < 3; i++) {
+          HttpResponse<String> r = post(server, body);
+          assertEquals(200, r.statusCode());
+          assertEquals("ok", r.body());
+        }
+      }
+      assertEquals(List.of("M1R1|DELIVERED", "M1null|DELIVERED"), seen.list());
+    }
+  }
+
+  @Test
+  void sameReceiptInTwoPayloadsReachesListenerOnce() {
+    WebhookFixture.Seen seen = new WebhookFixture.Seen();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).receiptListener(seen).build())) {
+      assertEquals(200, post(server, receipts("R1", receipt("M1", "READ"), receipt("M2", "READ"))).statusCode());
+      assertEquals(200, post(server, receipts("R2", receipt("M2", "READ"), receipt("M3", "READ"))).statusCode());
+      assertEquals(200, post(server, receipts(null, receipt("M3", "READ"), receipt("M3", "DELIVERED"))).statusCode());
+      // the same receipt twice within one payload is passed on once
+      assertEquals(200, post(server, receipts(null, receipt("M4", "READ"), receipt("M4", "READ"))).statusCode());
+      assertEquals(List.of("M1|READ", "M2|READ", "M3|READ", "M3|DELIVERED", "M4|READ"), seen.list());
+    }
+  }
+
+  @Test
+  void otherPayloadKindsAreDeduplicatedByRequestId() {
+    AtomicInteger calls = new AtomicInteger();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY)
+        .payloadListener(p -> calls.incrementAndGet()).build())) {
+      String withId = "{\"requestId\":\"R5\",\"message\":{\"messageId\":\"M\",\"text\":\"hi\"}}";
+      String withoutId = "{\"message\":{\"messageId\":\"M\",\"text\":\"hi\"}}";
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, post(server, withId).statusCode());
+      }
+      assertEquals(1, calls.get());
+      post(server, withoutId);
+      post(server, withoutId);
+      assertEquals(3, calls.get(), "without a request id a payload cannot be recognised");
+    }
+  }
+
+  @Test
+  void concurrentDeliveryOfAReceiptInFlightGets503WithRetryAfter() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).receiptListener(e -> {
+      calls.incrementAndGet();
+      inside.countDown();
+      assertTrue(release.await(10, TimeUnit.SECONDS));
+    }).build())) {
+      CompletableFuture<HttpResponse<String>> first =
+          CompletableFuture.supplyAsync(() -> post(server, receipts("R1", receipt("M1", "READ"))));
+      assertTrue(inside.await(10, TimeUnit.SECONDS));
+      HttpResponse<String> sameRequest = post(server, receipts("R1", receipt("M1", "READ")));
+      HttpResponse<String> sameReceipt = post(server, receipts("R2", receipt("M2", "READ"), receipt("M1", "READ")));
+      for (HttpResponse<String> busy : List.of(sameRequest, sameReceipt)) {
+        assertEquals(503, busy.statusCode());
+        assertEquals("duplicate delivery in progress; retry later", busy.body());
+        assertEquals("1", busy.headers().firstValue("Retry-After").orElseThrow());
+      }
+      release.countDown();
+      assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+      // the 503 released its claim on M2: the retry delivers M2 only
+      assertEquals(200, post(server, receipts("R2", receipt("M2", "READ"), receipt("M1", "READ"))).statusCode());
+      assertEquals(2, calls.get());
+    }
+  }
+
+  @Test
+  void inMemoryEntriesExpireByAge() {
+    MutableClock clock = new MutableClock();
+    Deduplicator d = Deduplicator.inMemory(10, Duration.ofHours(1), clock);
+    assertEquals(Claim.CLAIMED, d.claim("a"));
+    assertEquals(Claim.BUSY, d.claim("a"));
+    d.commit("a");
+    assertEquals(Claim.DELIVERED, d.claim("a"));
+    clock.advance(Duration.ofMinutes(59));
+    assertEquals(Claim.DELIVERED, d.claim("a"));
+    clock.advance(Duration.ofMinutes(1));
+    assertEquals(Claim.CLAIMED, d.claim("a"));
+    d.release("a");
+    assertEquals(Claim.CLAIMED, d.claim("a"));
+  }
+
+  @Test
+  void inMemoryEntriesAreEvictedOldestFirstPastMaxEntriesAndOnAge() {
+    MutableClock clock = new MutableClock();
+    InMemoryDeduplicator d = (InMemoryDeduplicator) Deduplicator.inMemory(2, Duration.ofHours(1), clock);
+    for (String k : List.of("a", "b", "c")) {
+      assertEquals(Claim.CLAIMED, d.claim(k));
+      d.commit(k);
+    }
+    assertEquals(2, d.size());
+    assertEquals(Claim.DELIVERED, d.claim("b"));
+    assertEquals(Claim.DELIVERED, d.claim("c"));
+    assertEquals(Claim.CLAIMED, d.claim("a"));
+    d.release("a");
+    // expired entries leave the map when a later commit comes
+    clock.advance(Duration.ofHours(2));
+    d.claim("d");
+    d.commit("d");
+    assertEquals(1, d.size());
+  }
+
+  @Test
+  void webhookUsesItsClockForTheDefaultStore() {
+    MutableClock clock = new MutableClock();
+    WebhookFixture.Seen seen = new WebhookFixture.Seen();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).clock(clock).receiptListener(seen).build())) {
+      String body = receipts("R1", receipt("M1", "READ"));
+      post(server, body);
+      clock.advance(Duration.ofDays(7).minusSeconds(1));
+      post(server, body);
+      clock.advance(Duration.ofSeconds(1));
+      post(server, body);
+      assertEquals(List.of("M1|READ", "M1|READ"), seen.list());
+    }
+  }
+
+  @Test
+  void releasedClaimsOnListenerFailureLeaveNothingBehind() {
+    InMemoryDeduplicator d = (InMemoryDeduplicator) Deduplicator.inMemory();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(d)
+        .receiptListener(e -> {
+          throw new IllegalStateException("down");
+        }).build())) {
+      assertEquals(500, post(server, receipts("R1", receipt("M1", "READ"), receipt("M2", "READ"))).statusCode());
+      assertEquals(0, d.size());
+    }
+  }
+
+  @Test
+  void inMemoryRejectsBadBounds() {
+    assertEquals("maxEntries must be at least 1, was 0", assertThrows(IllegalArgumentException.class,
+        () -> Deduplicator.inMemory(0, Duration.ofDays(1), Clock.systemUTC())).getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> Deduplicator.inMemory(1, Duration.ZERO, Clock.systemUTC()));
+  }
+}
