@@ -16,6 +16,12 @@ module dev.bmreceipts.auth {
   // the credentials, their token cache and refresh; never in our public signatures
   requires com.google.auth.oauth2;
   requires com.google.auth;
+  // Google's auth library and its gson transport are automatic modules that use Guava and Gson,
+  // which are explicit modules an automatic module cannot require. Without these two lines the
+  // module path leaves both out of the graph and the first token fetch fails with
+  // NoClassDefFoundError, in every host that uses this module.
+  requires com.google.common;
+  requires com.google.gson;
 
   exports dev.bmreceipts.auth;
 }

@@ -12,11 +12,6 @@ module dev.bmreceipts.demo {
   requires dev.bmreceipts.http;
   // service-account credentials for --credentials
   requires dev.bmreceipts.auth;
-  // Google's auth library and its gson transport are automatic modules: they use Guava and Gson,
-  // which are explicit modules, but cannot require them. Without these two lines the module path
-  // would leave both out of the graph and --credentials would fail with NoClassDefFoundError.
-  requires com.google.common;
-  requires com.google.gson;
 
   exports dev.bmreceipts.demo;
 }

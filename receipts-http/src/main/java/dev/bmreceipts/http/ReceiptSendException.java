@@ -82,6 +82,13 @@ public abstract sealed class ReceiptSendException extends RuntimeException
   }
 
   /** One line, at most a few hundred characters: control characters become spaces. */
+  /** The cause's type, and its message when it has one (a refused connection often has none). */
+  static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    String type = cause.getClass().getSimpleName();
+    return message == null || message.isBlank() ? type : oneLine(type + ": " + message);
+  }
+
   static String oneLine(String text) {
     if (text == null) {
       return "";
@@ -119,8 +126,7 @@ public abstract sealed class ReceiptSendException extends RuntimeException
     }
 
     GaveUp(MessageName messageName, Throwable cause, int attempts) {
-      super(cause.getClass().getSimpleName() + ": " + oneLine(String.valueOf(cause.getMessage()))
-              + " (gave up after " + attemptsText(attempts) + ")",
+      super(describe(cause) + " (gave up after " + attemptsText(attempts) + ")",
           cause, messageName, 0, "", "", attempts);
     }
   }
@@ -131,7 +137,7 @@ public abstract sealed class ReceiptSendException extends RuntimeException
 
     NoToken(MessageName messageName, Throwable cause, int attempts) {
       super("no access token: " + (cause == null ? "the provider returned none"
-              : oneLine(cause.getClass().getSimpleName() + ": " + cause.getMessage()))
+              : describe(cause))
               + " (" + attemptsText(attempts) + ")",
           cause, messageName, 0, "", "", attempts);
     }

@@ -339,6 +339,12 @@ class ReceiptSenderTest {
     assertEquals(2, e.attempts());
     assertInstanceOf(IOException.class, e.getCause());
     assertTrue(e.getMessage().endsWith("(gave up after 2 attempts)"), e.getMessage());
+    // the cause's type always, its message only when it has one: never "null"
+    String expected = e.getCause().getMessage() == null
+        ? e.getCause().getClass().getSimpleName() + " (gave up after 2 attempts)"
+        : e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage() + " (gave up after 2 attempts)";
+    assertEquals(expected, e.getMessage());
+    assertFalse(e.getMessage().contains("null"), e.getMessage());
   }
 
   @Test
