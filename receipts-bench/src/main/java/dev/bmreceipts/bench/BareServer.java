@@ -1,0 +1,125 @@
+package dev.bmreceipts.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Baseline (c) of the webhook benchmark: the JDK's {@link HttpServer} on 127.0.0.1 doing nothing
+ * but what any webhook must do. One context at {@code /callback} reads the whole body and answers
+ * {@code 200} with the two-byte body {@code ok}; no parsing, no HMAC. It runs on a fixed pool of
+ * {@code --threads} threads (default 2 × cores, as the demo's webhook) with
+ * {@code sun.net.httpserver.nodelay=true}, as the demo sets.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.bmreceipts.bench.BareServer [--port N]
+ * [--threads N] [--backlog N]}. Prints one line {@code ready http://127.0.0.1:PORT/callback
+ * threads=N} when it accepts connections, and stops on SIGTERM or Ctrl-C. Exit 2 on bad options.
+ */
+public final class BareServer {
+  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
+
+  private BareServer() {}
+
+  /** Starts the server; see the class javadoc for the options. */
+  public static void main(String[] args) throws IOException {
+    int port = 8080;
+    int threads = 2 * Runtime.getRuntime().availableProcessors();
+    int backlog = 0;
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      if (i + 1 >= args.length) {
+        usage("missing value for " + option);
+      }
+      String value = args[++i];
+      switch (option) {
+        case "--port":
+          port = number(option, value, 0);
+          break;
+        case "--threads":
+          threads = number(option, value, 1);
+          break;
+        case "--backlog":
+          backlog = number(option, value, 0);
+          break;
+        default:
+          usage("unknown option " + option);
+      }
+    }
+
+    HttpServer server = start(port, threads, backlog);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "bare-server-stop"));
+    System.out.println("ready http://127.0.0.1:" + server.getAddress().getPort()
+        + "/callback threads=" + threads);
+    System.out.flush();
+  }
+
+  /** Binds 127.0.0.1:{@code port} (0 picks one) and starts serving on a fixed pool. */
+  static HttpServer start(int port, int threads, int backlog) throws IOException {
+    // read by the JDK server once, when its configuration class loads: set before create()
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    HttpServer server = HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
+    server.setExecutor(Executors.newFixedThreadPool(threads, new Named()));
+    server.createContext("/callback", BareServer::handle);
+    server.start();
+    return server;
+  }
+
+  /** Stops the server at once and its pool with it. */
+  static void stop(HttpServer server) {
+    server.stop(0);
+    ((ExecutorService) server.getExecutor()).shutdownNow();
+  }
+
+  private static void handle(HttpExchange exchange) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      in.readAllBytes();
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      exchange.sendResponseHeaders(200, OK.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(OK);
+      }
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private static int number(String option, String value, int min) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    usage(option + " must be an integer >= " + min + ", was '" + value + "'");
+    return min;
+  }
+
+  private static void usage(String reason) {
+    System.err.println("BareServer: " + reason);
+    System.err.println("usage: BareServer [--port N] [--threads N] [--backlog N]");
+    System.exit(2);
+  }
+
+  /** Names the pool's threads, as daemons so that a lost shutdown hook cannot hang the JVM. */
+  private static final class Named implements java.util.concurrent.ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "bare-server-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  }
+}
