@@ -1,9 +1,8 @@
 package dev.bmreceipts.http;
 
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link Deduplicator#inMemory}: a {@link ConcurrentHashMap} from key to commit time (or the
@@ -16,8 +15,7 @@ final class InMemoryDeduplicator implements Deduplicator {
   private record Committed(String key, Long at) {}
 
   private final ConcurrentHashMap<String, Long> entries = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Committed> order = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger committed = new AtomicInteger();
+  private final ArrayDeque<Committed> order = new ArrayDeque<>();
   private final int maxEntries;
   private final long maxAgeMillis;
   private final Clock clock;
@@ -52,19 +50,16 @@ final class InMemoryDeduplicator implements Deduplicator {
     long now = clock.millis();
     Long at = Long.valueOf(now);
     entries.put(key, at);
-    order.add(new Committed(key, at));
-    int size = committed.incrementAndGet();
-    while (true) {
-      Committed oldest = order.peek();
-      if (oldest == null || (size <= maxEntries && now - oldest.at() < maxAgeMillis)) {
-        return;
-      }
-      if (order.remove(oldest)) {
-        size = committed.decrementAndGet();
+    // one short lock for the commit order: the queue's head is only ever taken under it, so an
+    // eviction never races another one for the same entry (claims stay lock-free in the map)
+    synchronized (order) {
+      order.addLast(new Committed(key, at));
+      Committed oldest;
+      while ((oldest = order.peekFirst()) != null
+          && (order.size() > maxEntries || now - oldest.at() >= maxAgeMillis)) {
+        order.pollFirst();
         // only if not re-claimed or re-committed since
         entries.remove(oldest.key(), oldest.at());
-      } else {
-        size = committed.get();
       }
     }
   }

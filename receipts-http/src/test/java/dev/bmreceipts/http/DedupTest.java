@@ -13,12 +13,13 @@ import dev.bmreceipts.http.Deduplicator.Claim;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -167,5 +168,41 @@ class DedupTest {
         () -> Deduplicator.inMemory(0, Duration.ofDays(1), Clock.systemUTC())).getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> Deduplicator.inMemory(1, Duration.ZERO, Clock.systemUTC()));
+  }
+
+  @Test
+  void concurrentCommitsPastTheCapKeepItAndForgetOnlyTheOldest() throws Exception {
+    InMemoryDeduplicator d = (InMemoryDeduplicator) Deduplicator.inMemory(100, Duration.ofHours(1),
+        new MutableClock());
+    int threads = 8;
+    int perThread = 2_000;
+    java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> claimed = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        claimed.add(pool.submit(() -> {
+          int n = 0;
+          for (int i = 0; i < perThread; i++) {
+            String key = id + "/" + i;
+            if (d.claim(key) == Deduplicator.Claim.CLAIMED) {
+              n++;
+              d.commit(key);
+            }
+          }
+          return n;
+        }));
+      }
+      for (Future<Integer> f : claimed) {
+        assertEquals(perThread, f.get(30, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(100, d.size());
+    // every thread's first key was forgotten long ago: claimable again
+    for (int t = 0; t < threads; t++) {
+      assertEquals(Deduplicator.Claim.CLAIMED, d.claim(t + "/0"));
+    }
   }
 }
