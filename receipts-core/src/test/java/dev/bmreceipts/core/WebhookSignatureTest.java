@@ -117,6 +117,28 @@ class WebhookSignatureTest {
   }
 
   @Test
+  void rejectsEveryOneCharacterChangeIncludingNonCanonicalPadding() {
+    byte[] body = "{\"receipts\":{}}".getBytes(StandardCharsets.UTF_8);
+    WebhookSignature s = WebhookSignature.forKey("k");
+    String good = s.sign(body);
+    assertEquals(88, good.length());
+    assertTrue(good.endsWith("=="));
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ ";
+    for (int i = 0; i < good.length(); i++) {
+      for (char c : alphabet.toCharArray()) {
+        if (c == good.charAt(i)) {
+          continue;
+        }
+        String changed = good.substring(0, i) + c + good.substring(i + 1);
+        // includes the last data character with other values in its 4 unused low bits, which a
+        // lenient base64 decoder would map to the same MAC
+        assertFalse(s.verify(body, changed), changed);
+      }
+    }
+    assertTrue(s.verify(body, good));
+  }
+
+  @Test
   void acceptsSurroundingWhitespaceAroundAValidHeader() {
     assertTrue(WebhookSignature.forKey(CRLF_KEY).verify(CRLF_BODY, " " + CRLF_SIGNATURE + "\t"));
   }
