@@ -1,0 +1,518 @@
+package dev.bmreceipts.core;
+
+import jakarta.json.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The fast path behind {@link WebhookParser}: a strict byte scanner for the common body, a
+ * receipts (or handshake) payload in plain ASCII. It validates the whole body as RFC 8259 JSON
+ * and applies {@link PayloadReader}'s rules and limits, building only the result's values.
+ *
+ * <p>It never fails a body. On anything it does not handle (a byte outside ASCII, a backslash, a
+ * member that {@link PayloadReader} would keep as JSON or that marks another kind, any syntax
+ * error, any limit or rule broken) it answers {@code null} and {@link PayloadReader} reads the
+ * body instead, so errors and their messages come from one place. Not thread-safe; one per body.
+ */
+final class FastPayloadReader {
+  /** Thrown to give up; shared, stackless and immutable, so it is safe across threads. */
+  private static final class GiveUp extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    GiveUp() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final GiveUp GIVE_UP = new GiveUp();
+
+  private static final byte[] AGENT = ascii("agent");
+  private static final byte[] CONVERSATION_ID = ascii("conversationId");
+  private static final byte[] CUSTOM_AGENT_ID = ascii("customAgentId");
+  private static final byte[] REQUEST_ID = ascii("requestId");
+  private static final byte[] SEND_TIME = ascii("sendTime");
+  private static final byte[] CLIENT_TOKEN = ascii("clientToken");
+  private static final byte[] SECRET = ascii("secret");
+  private static final byte[] RECEIPTS = ascii("receipts");
+  private static final byte[] CREATE_TIME = ascii("createTime");
+  private static final byte[] MESSAGE = ascii("message");
+  private static final byte[] RECEIPT_TYPE = ascii("receiptType");
+  private static final byte[] DELIVERED = ascii("DELIVERED");
+  private static final byte[] READ = ascii("READ");
+  private static final byte[] CONVERSATIONS = ascii("conversations/");
+  private static final byte[] MESSAGES = ascii("/messages/");
+  /** Longest number the scanner takes; longer ones are left to the JSON-P implementation. */
+  private static final int MAX_NUMBER_LENGTH = 256;
+
+  private final byte[] b;
+  private final int end;
+  private final int maxDepth;
+  private final int maxReceipts;
+  private final int maxStringLength;
+  private int p;
+  /** The last string scanned: its chars are {@code b[start, stop)}. */
+  private int start;
+  private int stop;
+
+  private FastPayloadReader(byte[] body, int offset, int length, ParserLimits limits) {
+    this.b = body;
+    this.p = offset;
+    this.end = offset + length;
+    this.maxDepth = limits.maxDepth();
+    this.maxReceipts = limits.maxReceipts();
+    this.maxStringLength = limits.maxStringLength();
+  }
+
+  /**
+   * Reads {@code length} bytes of {@code body} from {@code offset}, or answers {@code null} when
+   * {@link PayloadReader} must (for a body it would reject, too).
+   */
+  static WebhookPayload read(byte[] body, int offset, int length, ParserLimits limits) {
+    try {
+      return new FastPayloadReader(body, offset, length, limits).readBody();
+    } catch (GiveUp | InvalidMessageNameException e) {
+      return null;
+    }
+  }
+
+  private WebhookPayload readBody() {
+    if (end - p >= 3 && b[p] == (byte) 0xEF && b[p + 1] == (byte) 0xBB && b[p + 2] == (byte) 0xBF) {
+      p += 3;
+    }
+    String agent = "";
+    String conversationId = "";
+    String customAgentId = "";
+    String requestId = null;
+    String sendTime = null;
+    String clientToken = null;
+    String secret = null;
+    boolean hasReceipts = false;
+    List<Receipt> receipts = null;
+    String createTime = null;
+
+    skipSpace();
+    expect('{');
+    skipSpace();
+    if (peek() == '}') {
+      p++;
+    } else {
+      while (true) {
+        int keyStart = key();
+        int keyLength = stop - keyStart;
+        if (is(keyStart, keyLength, AGENT)) {
+          agent = orEmpty(nullableString());
+        } else if (is(keyStart, keyLength, CONVERSATION_ID)) {
+          conversationId = orEmpty(nullableString());
+        } else if (is(keyStart, keyLength, CUSTOM_AGENT_ID)) {
+          customAgentId = orEmpty(nullableString());
+        } else if (is(keyStart, keyLength, REQUEST_ID)) {
+          requestId = nullableString();
+        } else if (is(keyStart, keyLength, SEND_TIME)) {
+          sendTime = nullableString();
+        } else if (is(keyStart, keyLength, CLIENT_TOKEN)) {
+          clientToken = nullableString();
+        } else if (is(keyStart, keyLength, SECRET)) {
+          secret = nullableString();
+        } else if (is(keyStart, keyLength, RECEIPTS)) {
+          // the receipts object, read in place: its receipt list, then its createTime
+          hasReceipts = true;
+          receipts = List.of();
+          createTime = null;
+          expect('{');
+          skipSpace();
+          if (peek() == '}') {
+            p++;
+          } else {
+            while (true) {
+              int innerStart = key();
+              int innerLength = stop - innerStart;
+              if (is(innerStart, innerLength, RECEIPTS)) {
+                receipts = receiptArray();
+              } else if (is(innerStart, innerLength, CREATE_TIME)) {
+                createTime = nullableString();
+              } else {
+                skipValue(3);
+              }
+              if (!nextMember()) {
+                break;
+              }
+            }
+          }
+        } else {
+          // another kind's member or one kept as JSON: the tree reader's job
+          throw GIVE_UP;
+        }
+        if (!nextMember()) {
+          break;
+        }
+      }
+    }
+    skipSpace();
+    if (p != end) {
+      throw GIVE_UP;
+    }
+    return build(agent, conversationId, customAgentId, requestId, sendTime, clientToken, secret,
+        hasReceipts, receipts, createTime);
+  }
+
+  private static WebhookPayload build(String agent, String conversationId, String customAgentId,
+      String requestId, String sendTime, String clientToken, String secret, boolean hasReceipts,
+      List<Receipt> receipts, String createTime) {
+    Optional<String> request = Optional.ofNullable(requestId);
+    Timestamp sent = Timestamp.parse(sendTime);
+    PayloadKind kind;
+    if (hasReceipts) {
+      kind = PayloadKind.RECEIPTS;
+    } else {
+      kind = clientToken != null && secret != null ? PayloadKind.VERIFICATION : PayloadKind.UNKNOWN;
+    }
+    Optional<UserReceipts> userReceipts = hasReceipts
+        ? Optional.of(new UserReceipts(agent, conversationId, customAgentId, request, sent,
+            Timestamp.parse(createTime), receipts))
+        : Optional.empty();
+    Optional<Verification> verification = kind == PayloadKind.VERIFICATION
+        ? Optional.of(new Verification(clientToken, secret))
+        : Optional.empty();
+    return new WebhookPayload(kind, agent, conversationId, customAgentId, request, sent,
+        userReceipts, Optional.empty(), verification, JsonValue.EMPTY_JSON_OBJECT);
+  }
+
+  /** {@code receipts.receipts}: null (no receipts) or an array of receipt objects. */
+  private List<Receipt> receiptArray() {
+    if (peek() == 'n') {
+      literal("null");
+      return List.of();
+    }
+    expect('[');
+    skipSpace();
+    if (peek() == ']') {
+      p++;
+      return List.of();
+    }
+    Receipt[] list = new Receipt[8];
+    int count = 0;
+    while (true) {
+      if (count == maxReceipts) {
+        throw GIVE_UP;
+      }
+      if (count == list.length) {
+        list = Arrays.copyOf(list, count * 2);
+      }
+      list[count++] = receipt();
+      skipSpace();
+      byte c = next();
+      if (c == ']') {
+        break;
+      }
+      if (c != ',') {
+        throw GIVE_UP;
+      }
+      skipSpace();
+    }
+    // List.of copies once; UserReceipts' List.copyOf then keeps that immutable list as it is
+    return count == list.length ? List.of(list) : List.of(Arrays.copyOf(list, count));
+  }
+
+  /** One receipt object, at depth 4; its unknown members are skipped. */
+  private Receipt receipt() {
+    expect('{');
+    int messageStart = -1;
+    int messageStop = -1;
+    int typeStart = -1;
+    int typeStop = -1;
+    skipSpace();
+    if (peek() == '}') {
+      p++;
+    } else {
+      while (true) {
+        int keyStart = key();
+        int keyLength = stop - keyStart;
+        if (is(keyStart, keyLength, MESSAGE)) {
+          if (nullableStringRange()) {
+            messageStart = start;
+            messageStop = stop;
+          } else {
+            messageStart = -1;
+          }
+        } else if (is(keyStart, keyLength, RECEIPT_TYPE)) {
+          if (nullableStringRange()) {
+            typeStart = start;
+            typeStop = stop;
+          } else {
+            typeStart = -1;
+          }
+        } else {
+          skipValue(5);
+        }
+        if (!nextMember()) {
+          break;
+        }
+      }
+    }
+    if (messageStart < 0) {
+      throw GIVE_UP;
+    }
+    String rawType;
+    if (typeStart < 0) {
+      rawType = "";
+    } else if (is(typeStart, typeStop - typeStart, DELIVERED)) {
+      rawType = "DELIVERED";
+    } else if (is(typeStart, typeStop - typeStart, READ)) {
+      rawType = "READ";
+    } else {
+      rawType = text(typeStart, typeStop);
+    }
+    return new Receipt(messageName(messageStart, messageStop), ReceiptType.fromWire(rawType), rawType);
+  }
+
+  /** As {@link MessageName#parse}, straight from the bytes; it throws as the parse would. */
+  private MessageName messageName(int from, int to) {
+    int prefix = CONVERSATIONS.length;
+    if (to - from < prefix || !is(from, prefix, CONVERSATIONS)) {
+      throw GIVE_UP;
+    }
+    int sep = -1;
+    for (int i = from + prefix; i + MESSAGES.length <= to; i++) {
+      if (b[i] == '/' && is(i, MESSAGES.length, MESSAGES)) {
+        sep = i;
+        break;
+      }
+    }
+    if (sep < 0) {
+      throw GIVE_UP;
+    }
+    return new MessageName(text(from + prefix, sep), text(sep + MESSAGES.length, to));
+  }
+
+  // ---- the scanner ----
+
+  /** After a member's value: true for a comma (another member follows), false for the end. */
+  private boolean nextMember() {
+    skipSpace();
+    byte c = next();
+    if (c == ',') {
+      skipSpace();
+      return true;
+    }
+    if (c == '}') {
+      return false;
+    }
+    throw GIVE_UP;
+  }
+
+  /** A member name, the colon and the space after it; answers where the name starts. */
+  private int key() {
+    string();
+    int keyStart = start;
+    skipSpace();
+    expect(':');
+    skipSpace();
+    return keyStart;
+  }
+
+  /** A string or null, as text; the string is new, its limit checked. */
+  private String nullableString() {
+    return nullableStringRange() ? text(start, stop) : null;
+  }
+
+  /** A string (true, its range in start and stop) or null (false); anything else gives up. */
+  private boolean nullableStringRange() {
+    if (peek() == 'n') {
+      literal("null");
+      return false;
+    }
+    string();
+    return true;
+  }
+
+  /**
+   * A string of printable ASCII without escapes, no longer than the limit; sets start and stop.
+   * Anything else gives up, valid JSON or not.
+   */
+  private void string() {
+    expect('"');
+    int from = p;
+    // scan at most one byte past the limit: a longer string is the other reader's error
+    int limit = end - from > maxStringLength ? from + maxStringLength + 1 : end;
+    int i = from;
+    while (i < limit) {
+      byte c = b[i];
+      if (c == '"') {
+        start = from;
+        stop = i;
+        p = i + 1;
+        return;
+      }
+      // control characters, backslashes and (negative as bytes) anything past ASCII
+      if (c < 0x20 || c == '\\') {
+        throw GIVE_UP;
+      }
+      i++;
+    }
+    throw GIVE_UP;
+  }
+
+  /** Skips one value whose object or array would sit at nesting {@code depth}. */
+  private void skipValue(int depth) {
+    byte c = peek();
+    switch (c) {
+      case '{':
+        if (depth > maxDepth) {
+          throw GIVE_UP;
+        }
+        p++;
+        skipSpace();
+        if (peek() == '}') {
+          p++;
+          return;
+        }
+        do {
+          key();
+          skipValue(depth + 1);
+        } while (nextMember());
+        return;
+      case '[':
+        if (depth > maxDepth) {
+          throw GIVE_UP;
+        }
+        p++;
+        skipSpace();
+        if (peek() == ']') {
+          p++;
+          return;
+        }
+        while (true) {
+          skipValue(depth + 1);
+          skipSpace();
+          byte d = next();
+          if (d == ']') {
+            return;
+          }
+          if (d != ',') {
+            throw GIVE_UP;
+          }
+          skipSpace();
+        }
+      case '"':
+        string();
+        return;
+      case 't':
+        literal("true");
+        return;
+      case 'f':
+        literal("false");
+        return;
+      case 'n':
+        literal("null");
+        return;
+      default:
+        number();
+    }
+  }
+
+  /** {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}, as RFC 8259 has it. */
+  private void number() {
+    int from = p;
+    if (peek() == '-') {
+      p++;
+    }
+    byte c = next();
+    if (c == '0') {
+      // no leading zeros
+    } else if (c >= '1' && c <= '9') {
+      digits();
+    } else {
+      throw GIVE_UP;
+    }
+    if (p < end && b[p] == '.') {
+      p++;
+      requireDigits();
+    }
+    if (p < end && (b[p] == 'e' || b[p] == 'E')) {
+      p++;
+      if (p < end && (b[p] == '+' || b[p] == '-')) {
+        p++;
+      }
+      requireDigits();
+    }
+    if (p - from > MAX_NUMBER_LENGTH) {
+      throw GIVE_UP;
+    }
+  }
+
+  private void requireDigits() {
+    byte c = next();
+    if (c < '0' || c > '9') {
+      throw GIVE_UP;
+    }
+    digits();
+  }
+
+  private void digits() {
+    while (p < end && b[p] >= '0' && b[p] <= '9') {
+      p++;
+    }
+  }
+
+  private void literal(String word) {
+    if (end - p < word.length()) {
+      throw GIVE_UP;
+    }
+    for (int i = 0; i < word.length(); i++) {
+      if (b[p + i] != word.charAt(i)) {
+        throw GIVE_UP;
+      }
+    }
+    p += word.length();
+  }
+
+  /** JSON's four whitespace bytes. */
+  private void skipSpace() {
+    while (p < end) {
+      byte c = b[p];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return;
+      }
+      p++;
+    }
+  }
+
+  private void expect(char c) {
+    if (next() != c) {
+      throw GIVE_UP;
+    }
+  }
+
+  private byte peek() {
+    if (p >= end) {
+      throw GIVE_UP;
+    }
+    return b[p];
+  }
+
+  private byte next() {
+    if (p >= end) {
+      throw GIVE_UP;
+    }
+    return b[p++];
+  }
+
+  private boolean is(int from, int length, byte[] word) {
+    return length == word.length && Arrays.equals(b, from, from + length, word, 0, length);
+  }
+
+  /** Bytes already checked to be ASCII, as a String (Latin-1 is a plain copy). */
+  private String text(int from, int to) {
+    return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}
