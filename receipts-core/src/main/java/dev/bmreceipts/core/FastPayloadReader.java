@@ -1,6 +1,9 @@
 package dev.bmreceipts.core;
 
 import jakarta.json.JsonValue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -28,23 +31,31 @@ final class FastPayloadReader {
 
   private static final GiveUp GIVE_UP = new GiveUp();
 
-  private static final byte[] AGENT = ascii("agent");
-  private static final byte[] CONVERSATION_ID = ascii("conversationId");
-  private static final byte[] CUSTOM_AGENT_ID = ascii("customAgentId");
-  private static final byte[] REQUEST_ID = ascii("requestId");
-  private static final byte[] SEND_TIME = ascii("sendTime");
-  private static final byte[] CLIENT_TOKEN = ascii("clientToken");
-  private static final byte[] SECRET = ascii("secret");
-  private static final byte[] RECEIPTS = ascii("receipts");
-  private static final byte[] CREATE_TIME = ascii("createTime");
-  private static final byte[] MESSAGE = ascii("message");
-  private static final byte[] RECEIPT_TYPE = ascii("receiptType");
-  private static final byte[] DELIVERED = ascii("DELIVERED");
-  private static final byte[] READ = ascii("READ");
-  private static final byte[] CONVERSATIONS = ascii("conversations/");
-  private static final byte[] MESSAGES = ascii("/messages/");
+  /** Eight bytes of a body as one long, for the string scan and word matches; first, as the words use it. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final Word AGENT = new Word("agent");
+  private static final Word CONVERSATION_ID = new Word("conversationId");
+  private static final Word CUSTOM_AGENT_ID = new Word("customAgentId");
+  private static final Word REQUEST_ID = new Word("requestId");
+  private static final Word SEND_TIME = new Word("sendTime");
+  private static final Word CLIENT_TOKEN = new Word("clientToken");
+  private static final Word SECRET = new Word("secret");
+  private static final Word RECEIPTS = new Word("receipts");
+  private static final Word CREATE_TIME = new Word("createTime");
+  private static final Word MESSAGE = new Word("message");
+  private static final Word RECEIPT_TYPE = new Word("receiptType");
+  private static final Word DELIVERED = new Word("DELIVERED");
+  private static final Word READ = new Word("READ");
+  private static final Word CONVERSATIONS = new Word("conversations/");
+  private static final Word MESSAGES = new Word("/messages/");
   /** Longest number the scanner takes; longer ones are left to the JSON-P implementation. */
   private static final int MAX_NUMBER_LENGTH = 256;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+  private static final long SPACES = 0x2020202020202020L;
 
   private final byte[] b;
   private final int end;
@@ -337,6 +348,25 @@ final class FastPayloadReader {
     // scan at most one byte past the limit: a longer string is the other reader's error
     int limit = end - from > maxStringLength ? from + maxStringLength + 1 : end;
     int i = from;
+    // eight bytes at a time while none is a quote, a backslash, a control or past ASCII
+    while (i + 8 <= limit) {
+      long x = (long) LONGS.get(b, i);
+      long q = x ^ QUOTES;
+      long s = x ^ BACKSLASHES;
+      long hits = (((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - SPACES) & ~x) | x) & HIGH_BITS;
+      if (hits != 0) {
+        // the lowest hit is exact (a borrow only marks bytes above a true one)
+        int at = i + (Long.numberOfTrailingZeros(hits) >>> 3);
+        if (b[at] != '"') {
+          throw GIVE_UP;
+        }
+        start = from;
+        stop = at;
+        p = at + 1;
+        return;
+      }
+      i += 8;
+    }
     while (i < limit) {
       byte c = b[i];
       if (c == '"') {
@@ -499,8 +529,24 @@ final class FastPayloadReader {
     return b[p++];
   }
 
-  private boolean is(int from, int length, byte[] word) {
-    return length == word.length && Arrays.equals(b, from, from + length, word, 0, length);
+  private boolean is(int from, int length, Word word) {
+    if (length != word.length) {
+      return false;
+    }
+    if (length >= 8) {
+      // at most sixteen bytes: the first eight and the last eight, which may overlap
+      return (long) LONGS.get(b, from) == word.head
+          && (long) LONGS.get(b, from + length - 8) == word.tail;
+    }
+    if (end - from >= 8) {
+      return ((long) LONGS.get(b, from) & word.mask) == word.head;
+    }
+    for (int i = 0; i < length; i++) {
+      if (b[from + i] != (byte) (word.head >>> (8 * i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Bytes already checked to be ASCII, as a String (Latin-1 is a plain copy). */
@@ -512,7 +558,26 @@ final class FastPayloadReader {
     return s == null ? "" : s;
   }
 
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
+  /** A member name or value to match, of at most sixteen ASCII bytes, held as longs. */
+  private static final class Word {
+    final int length;
+    /** The first eight bytes (little-endian), or all of them, zero-padded, when fewer. */
+    final long head;
+    /** The last eight bytes, when there are at least eight. */
+    final long tail;
+    /** The bits of {@link #head} that hold the word, when it is shorter than eight bytes. */
+    final long mask;
+
+    Word(String text) {
+      byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+      if (bytes.length == 0 || bytes.length > 16) {
+        throw new IllegalArgumentException("a word must have 1 to 16 bytes: " + text);
+      }
+      byte[] padded = Arrays.copyOf(bytes, Math.max(8, bytes.length));
+      this.length = bytes.length;
+      this.head = (long) LONGS.get(padded, 0);
+      this.tail = (long) LONGS.get(padded, padded.length - 8);
+      this.mask = bytes.length >= 8 ? -1L : (1L << (8 * bytes.length)) - 1;
+    }
   }
 }
