@@ -56,6 +56,9 @@ final class FastPayloadReader {
   private static final long QUOTES = 0x2222222222222222L;
   private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
   private static final long SPACES = 0x2020202020202020L;
+  /** A string range that stands for null or absent. */
+  private static final long NULL = -1L;
+  private static final long SLASHES = 0x2F2F2F2F2F2F2F2FL;
 
   private final byte[] b;
   private final int end;
@@ -92,16 +95,18 @@ final class FastPayloadReader {
     if (end - p >= 3 && b[p] == (byte) 0xEF && b[p + 1] == (byte) 0xBB && b[p + 2] == (byte) 0xBF) {
       p += 3;
     }
-    String agent = "";
-    String conversationId = "";
-    String customAgentId = "";
-    String requestId = null;
-    String sendTime = null;
-    String clientToken = null;
-    String secret = null;
+    // the top-level strings as ranges (NULL when null or absent), made into text only at the end,
+    // so that a body handed to the other reader has cost a scan and little garbage
+    long agent = NULL;
+    long conversationId = NULL;
+    long customAgentId = NULL;
+    long requestId = NULL;
+    long sendTime = NULL;
+    long clientToken = NULL;
+    long secret = NULL;
     boolean hasReceipts = false;
     List<Receipt> receipts = null;
-    String createTime = null;
+    long createTime = NULL;
 
     skipSpace();
     expect('{');
@@ -113,11 +118,11 @@ final class FastPayloadReader {
         int keyStart = key();
         int keyLength = stop - keyStart;
         if (is(keyStart, keyLength, AGENT)) {
-          agent = orEmpty(nullableString());
+          agent = nullableString();
         } else if (is(keyStart, keyLength, CONVERSATION_ID)) {
-          conversationId = orEmpty(nullableString());
+          conversationId = nullableString();
         } else if (is(keyStart, keyLength, CUSTOM_AGENT_ID)) {
-          customAgentId = orEmpty(nullableString());
+          customAgentId = nullableString();
         } else if (is(keyStart, keyLength, REQUEST_ID)) {
           requestId = nullableString();
         } else if (is(keyStart, keyLength, SEND_TIME)) {
@@ -130,7 +135,7 @@ final class FastPayloadReader {
           // the receipts object, read in place: its receipt list, then its createTime
           hasReceipts = true;
           receipts = List.of();
-          createTime = null;
+          createTime = NULL;
           expect('{');
           skipSpace();
           if (peek() == '}') {
@@ -164,29 +169,28 @@ final class FastPayloadReader {
     if (p != end) {
       throw GIVE_UP;
     }
-    return build(agent, conversationId, customAgentId, requestId, sendTime, clientToken, secret,
-        hasReceipts, receipts, createTime);
-  }
 
-  private static WebhookPayload build(String agent, String conversationId, String customAgentId,
-      String requestId, String sendTime, String clientToken, String secret, boolean hasReceipts,
-      List<Receipt> receipts, String createTime) {
-    Optional<String> request = Optional.ofNullable(requestId);
-    Timestamp sent = Timestamp.parse(sendTime);
+    String agentText = orEmpty(text(agent));
+    String conversationText = orEmpty(text(conversationId));
+    String customAgentText = orEmpty(text(customAgentId));
+    Optional<String> request = Optional.ofNullable(text(requestId));
+    Timestamp sent = Timestamp.parse(text(sendTime));
+    String token = text(clientToken);
+    String secretText = text(secret);
     PayloadKind kind;
     if (hasReceipts) {
       kind = PayloadKind.RECEIPTS;
     } else {
-      kind = clientToken != null && secret != null ? PayloadKind.VERIFICATION : PayloadKind.UNKNOWN;
+      kind = token != null && secretText != null ? PayloadKind.VERIFICATION : PayloadKind.UNKNOWN;
     }
     Optional<UserReceipts> userReceipts = hasReceipts
-        ? Optional.of(new UserReceipts(agent, conversationId, customAgentId, request, sent,
-            Timestamp.parse(createTime), receipts))
+        ? Optional.of(new UserReceipts(agentText, conversationText, customAgentText, request, sent,
+            Timestamp.parse(text(createTime)), receipts))
         : Optional.empty();
     Optional<Verification> verification = kind == PayloadKind.VERIFICATION
-        ? Optional.of(new Verification(clientToken, secret))
+        ? Optional.of(new Verification(token, secretText))
         : Optional.empty();
-    return new WebhookPayload(kind, agent, conversationId, customAgentId, request, sent,
+    return new WebhookPayload(kind, agentText, conversationText, customAgentText, request, sent,
         userReceipts, Optional.empty(), verification, JsonValue.EMPTY_JSON_OBJECT);
   }
 
@@ -284,17 +288,38 @@ final class FastPayloadReader {
     if (to - from < prefix || !is(from, prefix, CONVERSATIONS)) {
       throw GIVE_UP;
     }
-    int sep = -1;
-    for (int i = from + prefix; i + MESSAGES.length <= to; i++) {
-      if (b[i] == '/' && is(i, MESSAGES.length, MESSAGES)) {
-        sep = i;
+    // the first "/messages/" after the prefix, as String.indexOf would find it
+    int sep = from + prefix;
+    while (true) {
+      sep = slash(sep, to);
+      if (sep < 0 || sep + MESSAGES.length > to) {
+        throw GIVE_UP;
+      }
+      if (is(sep, MESSAGES.length, MESSAGES)) {
         break;
       }
-    }
-    if (sep < 0) {
-      throw GIVE_UP;
+      sep++;
     }
     return new MessageName(text(from + prefix, sep), text(sep + MESSAGES.length, to));
+  }
+
+  /** The first '/' in {@code b[from, to)}, eight bytes at a time; -1 if there is none. */
+  private int slash(int from, int to) {
+    int i = from;
+    while (i + 8 <= to) {
+      long x = (long) LONGS.get(b, i) ^ SLASHES;
+      long hits = (x - ONES) & ~x & HIGH_BITS;
+      if (hits != 0) {
+        return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+      }
+      i += 8;
+    }
+    for (; i < to; i++) {
+      if (b[i] == '/') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   // ---- the scanner ----
@@ -323,9 +348,14 @@ final class FastPayloadReader {
     return keyStart;
   }
 
-  /** A string or null, as text; the string is new, its limit checked. */
-  private String nullableString() {
-    return nullableStringRange() ? text(start, stop) : null;
+  /** A string or null: the string's range packed as {@code start << 32 | stop}, or {@link #NULL}. */
+  private long nullableString() {
+    return nullableStringRange() ? (long) start << 32 | stop : NULL;
+  }
+
+  /** The text of a packed range, or {@code null} for {@link #NULL}. */
+  private String text(long range) {
+    return range == NULL ? null : text((int) (range >>> 32), (int) range);
   }
 
   /** A string (true, its range in start and stop) or null (false); anything else gives up. */
