@@ -86,7 +86,9 @@ final class FastPayloadReader {
   static WebhookPayload read(byte[] body, int offset, int length, ParserLimits limits) {
     try {
       return new FastPayloadReader(body, offset, length, limits).readBody();
-    } catch (GiveUp | InvalidMessageNameException e) {
+    } catch (RuntimeException e) {
+      // GiveUp, a bad message name (InvalidMessageNameException), or in doubt anything else: the
+      // other reader decides, so a flaw here would cost time, never a different answer
       return null;
     }
   }
@@ -269,17 +271,18 @@ final class FastPayloadReader {
     if (messageStart < 0) {
       throw GIVE_UP;
     }
-    String rawType;
+    MessageName name = messageName(messageStart, messageStop);
     if (typeStart < 0) {
-      rawType = "";
-    } else if (is(typeStart, typeStop - typeStart, DELIVERED)) {
-      rawType = "DELIVERED";
-    } else if (is(typeStart, typeStop - typeStart, READ)) {
-      rawType = "READ";
-    } else {
-      rawType = text(typeStart, typeStop);
+      return new Receipt(name, ReceiptType.RECEIPT_TYPE_UNSPECIFIED, "");
     }
-    return new Receipt(messageName(messageStart, messageStop), ReceiptType.fromWire(rawType), rawType);
+    if (is(typeStart, typeStop - typeStart, DELIVERED)) {
+      return new Receipt(name, ReceiptType.DELIVERED, "DELIVERED");
+    }
+    if (is(typeStart, typeStop - typeStart, READ)) {
+      return new Receipt(name, ReceiptType.READ, "READ");
+    }
+    String rawType = text(typeStart, typeStop);
+    return new Receipt(name, ReceiptType.fromWire(rawType), rawType);
   }
 
   /** As {@link MessageName#parse}, straight from the bytes; it throws as the parse would. */
