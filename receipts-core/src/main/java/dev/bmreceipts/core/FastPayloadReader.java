@@ -69,6 +69,10 @@ final class FastPayloadReader {
   /** The last string scanned: its chars are {@code b[start, stop)}. */
   private int start;
   private int stop;
+  /** The last receipt's conversation id and where its bytes are. */
+  private String lastConversation;
+  private int lastConversationStart;
+  private int lastConversationStop;
 
   private FastPayloadReader(byte[] body, int offset, int length, ParserLimits limits) {
     this.b = body;
@@ -303,7 +307,22 @@ final class FastPayloadReader {
       }
       sep++;
     }
-    return new MessageName(text(from + prefix, sep), text(sep + MESSAGES.length, to));
+    return new MessageName(conversationId(from + prefix, sep), text(sep + MESSAGES.length, to));
+  }
+
+  /**
+   * The conversation id in {@code b[from, to)}: receipts in one payload mostly share it, so the
+   * last one's String is reused when the bytes are the same.
+   */
+  private String conversationId(int from, int to) {
+    if (lastConversation != null && to - from == lastConversationStop - lastConversationStart
+        && Arrays.equals(b, from, to, b, lastConversationStart, lastConversationStop)) {
+      return lastConversation;
+    }
+    lastConversation = text(from, to);
+    lastConversationStart = from;
+    lastConversationStop = to;
+    return lastConversation;
   }
 
   /** The first '/' in {@code b[from, to)}, eight bytes at a time; -1 if there is none. */

@@ -103,6 +103,9 @@ class WebhookParserFastPathTest {
     b.add("{\"receipts\":{\"receipts\":[{\"message\":\"conversations/c\u007f/messages/m\"}]}}");
     b.add("{\"receipts\":{\"receipts\":[{\"message\":\"conversations/c/messages/m\u007f\"}]}}");
     b.add("{\"receipts\":{\"receipts\":[{\"message\":\"conversations/messages/m\"}]}}");
+    b.add("{\"receipts\":{\"receipts\":[{\"message\":\"conversations/c1/messages/m\"},"
+        + "{\"message\":\"conversations/c2/messages/m\"},{\"message\":\"conversations/c1/messages/m\"},"
+        + "{\"message\":\"conversations/c12/messages/m\"},{\"message\":\"conversations/c1/messages/m\"}]}}");
     b.add("{\"receipts\":{\"receipts\":[{\"message\":\"conversations/\"}]}}");
     b.add("{\"receipts\":{\"receipts\":[{\"message\":\"Conversations/c/messages/m\"}]}}");
     b.add("{\"receipts\":{\"receipts\":[{\"message\":\"conversations/c/messages/m\\/x\"}]}}");
