@@ -177,7 +177,8 @@ final class FastPayloadReader {
     }
 
     String agentText = orEmpty(text(agent));
-    String conversationText = orEmpty(text(conversationId));
+    String conversationText = conversationId == NULL
+        ? "" : conversationId((int) (conversationId >>> 32), (int) conversationId);
     String customAgentText = orEmpty(text(customAgentId));
     Optional<String> request = Optional.ofNullable(text(requestId));
     Timestamp sent = Timestamp.parse(text(sendTime));
