@@ -1,8 +1,13 @@
 package dev.bmreceipts.core;
 
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.math.BigDecimal;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -30,6 +35,7 @@ final class FastPayloadReader {
   }
 
   private static final GiveUp GIVE_UP = new GiveUp();
+  private static final JsonProvider PROVIDER = JsonProvider.provider();
 
   /** Eight bytes of a body as one long, for the string scan and word matches; first, as the words use it. */
   private static final VarHandle LONGS =
@@ -71,6 +77,8 @@ final class FastPayloadReader {
   private int stop;
   /** The last receipt's conversation id and where its bytes are. */
   private String lastConversation;
+  /** Whether a string so far held a byte past ASCII. */
+  private boolean nonAscii;
   private int lastConversationStart;
   private int lastConversationStop;
 
@@ -110,9 +118,10 @@ final class FastPayloadReader {
     long sendTime = NULL;
     long clientToken = NULL;
     long secret = NULL;
-    boolean hasReceipts = false;
+    PayloadKind kind = null;
     List<Receipt> receipts = null;
     long createTime = NULL;
+    JsonObjectBuilder others = null;
 
     skipSpace();
     expect('{');
@@ -139,7 +148,7 @@ final class FastPayloadReader {
           secret = nullableString();
         } else if (is(keyStart, keyLength, RECEIPTS)) {
           // the receipts object, read in place: its receipt list, then its createTime
-          hasReceipts = true;
+          kind = kind == null ? PayloadKind.RECEIPTS : kind;
           receipts = List.of();
           createTime = NULL;
           expect('{');
@@ -163,8 +172,19 @@ final class FastPayloadReader {
             }
           }
         } else {
-          // another kind's member or one kept as JSON: the tree reader's job
-          throw GIVE_UP;
+          // kept as JSON: another kind's object (the first kind member decides), context, unknown
+          String name = text(keyStart, keyStart + keyLength);
+          PayloadKind k = PayloadKind.ofMember(name);
+          if (k != null) {
+            if (peek() != '{') {
+              throw GIVE_UP;
+            }
+            kind = kind == null ? k : kind;
+          }
+          if (others == null) {
+            others = PROVIDER.createObjectBuilder();
+          }
+          others.add(name, tree(2));
         }
         if (!nextMember()) {
           break;
@@ -184,21 +204,23 @@ final class FastPayloadReader {
     Timestamp sent = Timestamp.parse(text(sendTime));
     String token = text(clientToken);
     String secretText = text(secret);
-    PayloadKind kind;
-    if (hasReceipts) {
-      kind = PayloadKind.RECEIPTS;
-    } else {
+    JsonObject json = others == null ? JsonValue.EMPTY_JSON_OBJECT : others.build();
+    if (kind == null) {
       kind = token != null && secretText != null ? PayloadKind.VERIFICATION : PayloadKind.UNKNOWN;
     }
-    Optional<UserReceipts> userReceipts = hasReceipts
+    Optional<UserReceipts> userReceipts = kind == PayloadKind.RECEIPTS
         ? Optional.of(new UserReceipts(agentText, conversationText, customAgentText, request, sent,
             Timestamp.parse(text(createTime)), receipts))
+        : Optional.empty();
+    // a wrong member type throws here, and the other reader then reports it
+    Optional<UserMessage> message = kind == PayloadKind.MESSAGE
+        ? Optional.of(PayloadReader.userMessage(json.getJsonObject("message")))
         : Optional.empty();
     Optional<Verification> verification = kind == PayloadKind.VERIFICATION
         ? Optional.of(new Verification(token, secretText))
         : Optional.empty();
     return new WebhookPayload(kind, agentText, conversationText, customAgentText, request, sent,
-        userReceipts, Optional.empty(), verification, JsonValue.EMPTY_JSON_OBJECT);
+        userReceipts, message, verification, json);
   }
 
   /** {@code receipts.receipts}: null (no receipts) or an array of receipt objects. */
@@ -410,13 +432,17 @@ final class FastPayloadReader {
       if (hits != 0) {
         // the lowest hit is exact (a borrow only marks bytes above a true one)
         int at = i + (Long.numberOfTrailingZeros(hits) >>> 3);
-        if (b[at] != '"') {
+        if (b[at] == '"') {
+          start = from;
+          stop = at;
+          p = at + 1;
+          return;
+        }
+        if (b[at] >= 0) {
           throw GIVE_UP;
         }
-        start = from;
-        stop = at;
-        p = at + 1;
-        return;
+        i = utf8(at, limit);
+        continue;
       }
       i += 8;
     }
@@ -428,13 +454,136 @@ final class FastPayloadReader {
         p = i + 1;
         return;
       }
-      // control characters, backslashes and (negative as bytes) anything past ASCII
+      if (c < 0) {
+        i = utf8(i, limit);
+        continue;
+      }
+      // control characters and backslashes (escapes are the other reader's job)
       if (c < 0x20 || c == '\\') {
         throw GIVE_UP;
       }
       i++;
     }
     throw GIVE_UP;
+  }
+
+  /** One value as JSON, as the JSON-P reader builds it; an object or array sits at {@code depth}. */
+  private JsonValue tree(int depth) {
+    byte c = peek();
+    switch (c) {
+      case '{': {
+        if (depth > maxDepth) {
+          throw GIVE_UP;
+        }
+        p++;
+        JsonObjectBuilder object = PROVIDER.createObjectBuilder();
+        skipSpace();
+        if (peek() == '}') {
+          p++;
+          return object.build();
+        }
+        do {
+          int keyStart = key();
+          String name = text(keyStart, stop);
+          object.add(name, tree(depth + 1));
+        } while (nextMember());
+        return object.build();
+      }
+      case '[': {
+        if (depth > maxDepth) {
+          throw GIVE_UP;
+        }
+        p++;
+        JsonArrayBuilder array = PROVIDER.createArrayBuilder();
+        skipSpace();
+        if (peek() == ']') {
+          p++;
+          return array.build();
+        }
+        while (true) {
+          array.add(tree(depth + 1));
+          skipSpace();
+          byte d = next();
+          if (d == ']') {
+            return array.build();
+          }
+          if (d != ',') {
+            throw GIVE_UP;
+          }
+          skipSpace();
+        }
+      }
+      case '"':
+        string();
+        return PROVIDER.createValue(text(start, stop));
+      case 't':
+        literal("true");
+        return JsonValue.TRUE;
+      case 'f':
+        literal("false");
+        return JsonValue.FALSE;
+      case 'n':
+        literal("null");
+        return JsonValue.NULL;
+      default: {
+        int from = p;
+        boolean integral = number();
+        int digits = p - from - (b[from] == '-' ? 1 : 0);
+        String text = text(from, p);
+        if (integral && digits <= 9) {
+          return PROVIDER.createValue(Integer.parseInt(text));
+        }
+        if (integral && digits <= 18) {
+          return PROVIDER.createValue(Long.parseLong(text));
+        }
+        return PROVIDER.createValue(new BigDecimal(text));
+      }
+    }
+  }
+
+  /**
+   * Checks one UTF-8 sequence at {@code i} (a byte past ASCII) as the JDK's strict decoder does
+   * (no overlong forms, no surrogates, nothing past U+10FFFF) and answers the index after it.
+   */
+  private int utf8(int i, int limit) {
+    int lead = b[i] & 0xFF;
+    int n;
+    int min2 = 0x80;
+    int max2 = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      n = 1;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      n = 2;
+      if (lead == 0xE0) {
+        min2 = 0xA0;
+      } else if (lead == 0xED) {
+        max2 = 0x9F;
+      }
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      n = 3;
+      if (lead == 0xF0) {
+        min2 = 0x90;
+      } else if (lead == 0xF4) {
+        max2 = 0x8F;
+      }
+    } else {
+      throw GIVE_UP;
+    }
+    if (i + n >= limit) {
+      throw GIVE_UP;
+    }
+    int second = b[i + 1] & 0xFF;
+    if (second < min2 || second > max2) {
+      throw GIVE_UP;
+    }
+    for (int k = 2; k <= n; k++) {
+      int next = b[i + k] & 0xFF;
+      if (next < 0x80 || next > 0xBF) {
+        throw GIVE_UP;
+      }
+    }
+    nonAscii = true;
+    return i + n + 1;
   }
 
   /** Skips one value whose object or array would sit at nesting {@code depth}. */
@@ -495,8 +644,11 @@ final class FastPayloadReader {
     }
   }
 
-  /** {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}, as RFC 8259 has it. */
-  private void number() {
+  /**
+   * {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}, as RFC 8259 has it; true when
+   * it has neither fraction nor exponent.
+   */
+  private boolean number() {
     int from = p;
     if (peek() == '-') {
       p++;
@@ -509,9 +661,11 @@ final class FastPayloadReader {
     } else {
       throw GIVE_UP;
     }
+    boolean integral = true;
     if (p < end && b[p] == '.') {
       p++;
       requireDigits();
+      integral = false;
     }
     if (p < end && (b[p] == 'e' || b[p] == 'E')) {
       p++;
@@ -519,10 +673,12 @@ final class FastPayloadReader {
         p++;
       }
       requireDigits();
+      integral = false;
     }
     if (p - from > MAX_NUMBER_LENGTH) {
       throw GIVE_UP;
     }
+    return integral;
   }
 
   private void requireDigits() {
@@ -602,9 +758,13 @@ final class FastPayloadReader {
     return true;
   }
 
-  /** Bytes already checked to be ASCII, as a String (Latin-1 is a plain copy). */
+  /**
+   * Checked bytes as a String: a plain copy while the body has been ASCII so far, else decoded
+   * (the checks made them valid UTF-8, so decoding replaces nothing).
+   */
   private String text(int from, int to) {
-    return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    return new String(b, from, to - from,
+        nonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
   }
 
   private static String orEmpty(String s) {

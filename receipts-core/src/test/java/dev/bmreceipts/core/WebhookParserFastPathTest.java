@@ -56,6 +56,10 @@ class WebhookParserFastPathTest {
     if (fast != null && !fast.equals(expected)) {
       fail(what + ": the fast path answered " + fast + " where JSON-P gave " + expected);
     }
+    if (fast != null && !fast.json().toString().equals(((WebhookPayload) expected).json().toString())) {
+      fail(what + ": the fast path's JSON prints as " + fast.json() + ", JSON-P's as "
+          + ((WebhookPayload) expected).json());
+    }
     return fast != null;
   }
 
@@ -142,6 +146,36 @@ class WebhookParserFastPathTest {
     b.add("{\"receipts\":{\"" + "k".repeat(65) + "\":1}}");
     b.add("{\"receipts\":{\"x\":\"" + "v".repeat(64) + "\"}}");
     b.add("{\"receipts\":{\"x\":\"" + "v".repeat(65) + "\"}}");
+    for (String n : new String[] {"1", "-0", "0", "1.0", "1.50", "-0.0", "1e2", "1E+2", "1e-2", "123456789", "-123456789",
+        "1234567890", "123456789012345678", "-123456789012345678", "1234567890123456789", "9223372036854775808",
+        "2147483648", "1" + "0".repeat(200), "true", "false", "null", "\"s\"", "[]", "{}", "[1,[2,{\"a\":[]}]]",
+        "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":{}}}", "{\"a\":{\"b\":{\"c\":{}}}}", "[[[[]]]]"}) {
+      b.add("{\"context\":{\"x\":" + n + ",\"y\":[" + n + "]},\"z\":" + n + "}");
+    }
+    b.add("{\"message\":{\"text\":\"t\",\"messageId\":\"m\",\"name\":null,\"createTime\":\"2024-01-01T00:00:00Z\"}}");
+    b.add("{\"message\":{\"text\":7}}");
+    b.add("{\"message\":{\"createTime\":{}}}");
+    b.add("{\"message\":[]}");
+    b.add("{\"message\":null}");
+    b.add("{\"message\":{\"text\":\"a\"},\"message\":{\"text\":\"b\"}}");
+    b.add("{\"message\":{\"text\":\"a\"},\"message\":\"b\"}");
+    b.add("{\"userStatus\":{\"isTyping\":true},\"message\":{\"text\":\"a\"}}");
+    b.add("{\"receipts\":{},\"suggestionResponse\":{\"postbackData\":\"p\"}}");
+    b.add("{\"surveyResponse\":{},\"receipts\":{\"receipts\":[" + r + "]}}");
+    b.add("{\"authenticationResponse\":{\"code\":\"c\"},\"clientToken\":\"t\",\"secret\":\"s\"}");
+    b.add("{\"context\":{\"a\":{\"b\":{\"c\":{}}}}}");
+    b.add("{\"context\":{\"a\":{\"b\":[]}}}");
+    b.add("{\"context\":{\"a\":{\"b\":[1]}}}");
+    b.add("{\"" + "k".repeat(65) + "\":{}}");
+    b.add("{\"context\":{\"" + "k".repeat(65) + "\":1}}");
+    b.add("{\"context\":{\"k\":\"" + "\u00e9".repeat(32) + "\"}}");
+    b.add("{\"context\":{\"k\":\"" + "\u00e9".repeat(33) + "\"}}");
+    b.add("{\"context\":{\"k\":\"" + "\u20ac".repeat(21) + "x\"}}");
+    b.add("{\"context\":{\"k\":\"" + "\ud83d\udc4b".repeat(16) + "\"}}");
+    b.add("{\"context\":{\"\u00fc\":\"\u00e7a \u2014 \ud83d\udc4b \ufeff \uffff \u0085\"}}");
+    b.add("{\"agent\":\"Gr\u00fc\u00dfe\",\"receipts\":{\"receipts\":[{\"message\":\"conversations/\u00e7/messages/\u2014\"}]}}");
+    b.add("{\"receipts\":{\"receipts\":[{\"message\":\"conversations/c\u0085/messages/m\"}]}}");
+    b.add("{\"receipts\":{\"receipts\":[{\"message\":\"conversations/c/messages/m\u2028\"}]}}");
     b.add("{\"agent\":\"a\"}   x");
     b.add("{\"agent\":\"a\"}}");
     b.add("{\"agent\":\"a\"}\u0000");
@@ -152,6 +186,43 @@ class WebhookParserFastPathTest {
     b.add("{agent:\"a\"}");
     b.add("\u00a0{}");
     return b;
+  }
+
+  /** Raw UTF-8 edge cases: valid and invalid sequences inside and outside strings. */
+  static List<byte[]> rawEdges() {
+    int[][] sequences = {
+        {0xC3, 0xA9}, {0xC2, 0x80}, {0xDF, 0xBF}, {0xE0, 0xA0, 0x80}, {0xEF, 0xBF, 0xBF}, {0xED, 0x9F, 0xBF},
+        {0xF0, 0x90, 0x80, 0x80}, {0xF4, 0x8F, 0xBF, 0xBF}, {0xC0, 0xAF}, {0xC1, 0xBF}, {0xE0, 0x9F, 0xBF},
+        {0xED, 0xA0, 0x80}, {0xED, 0xBF, 0xBF}, {0xF0, 0x8F, 0xBF, 0xBF}, {0xF4, 0x90, 0x80, 0x80}, {0xF5, 0x80, 0x80, 0x80},
+        {0xFF}, {0x80}, {0xBF}, {0xC3}, {0xE2, 0x82}, {0xF0, 0x9F, 0x91}, {0xC3, 0x28}, {0xE2, 0x28, 0xA1}, {0xEF, 0xBB, 0xBF}};
+    List<byte[]> out = new ArrayList<>();
+    for (int[] seq : sequences) {
+      byte[] bytes = new byte[seq.length];
+      for (int i = 0; i < seq.length; i++) {
+        bytes[i] = (byte) seq[i];
+      }
+      for (String[] around : new String[][] {{"{\"agent\":\"a", "b\"}"}, {"{\"context\":{\"k", "\":1}}"},
+          {"{\"receipts\":{\"receipts\":[{\"message\":\"conversations/c/messages/m", "\"}]}}"},
+          {"{\"agent\":\"", "\"}"}, {"{\"agent\":\"a\"}", ""}, {"", "{}"}, {"{\"context\":[1,", "]}"}}) {
+        byte[] head = around[0].getBytes(StandardCharsets.UTF_8);
+        byte[] tail = around[1].getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + bytes.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(bytes, 0, body, head.length, bytes.length);
+        System.arraycopy(tail, 0, body, head.length + bytes.length, tail.length);
+        out.add(body);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void agreesOnRawUtf8EdgeCases() {
+    for (byte[] body : rawEdges()) {
+      for (ParserLimits limits : LIMITS) {
+        agree(body, limits, "raw UTF-8 case");
+      }
+    }
   }
 
   @Test
@@ -280,6 +351,10 @@ class WebhookParserFastPathTest {
     if (r == 0) {
       return (byte) random.nextInt(256);
     }
+    if (r == 2) {
+      // a lead, continuation or never-valid byte of UTF-8
+      return (byte) new int[] {0xC3, 0xA9, 0xE2, 0x80, 0xF0, 0x9F, 0xED, 0xA0, 0xC0, 0xF4, 0x90}[random.nextInt(11)];
+    }
     if (r == 1) {
       return (byte) (random.nextBoolean() ? 0x7F : 0x01);
     }
@@ -287,11 +362,10 @@ class WebhookParserFastPathTest {
   }
 
   @Test
-  void takesTheFastPathForTypicalReceiptsAndTheHandshake() {
-    for (String name : List.of("receipts-typical.json", "receipts-compact.json", "verification.json")) {
-      byte[] body = Fixtures.bytes(name);
+  void takesTheFastPathForEveryFixture() {
+    for (byte[] body : fixtures()) {
       WebhookPayload fast = FastPayloadReader.read(body, 0, body.length, ParserLimits.DEFAULTS);
-      assertNotNull(fast, name + " left the fast path");
+      assertNotNull(fast, new String(body, StandardCharsets.UTF_8) + " left the fast path");
       assertEquals(WebhookParser.create().parseWithJsonP(body, 0, body.length), fast);
     }
     WebhookPayload typical = WebhookParser.create().parse(Fixtures.bytes("receipts-typical.json"));
@@ -313,12 +387,9 @@ class WebhookParserFastPathTest {
   }
 
   @Test
-  void leavesOtherKindsEscapesAndNonAsciiToJsonP() {
-    for (String name : List.of("message.json", "user-status.json", "receipts.json", "receipts-placeholders.json")) {
-      byte[] body = Fixtures.bytes(name);
-      assertNull(FastPayloadReader.read(body, 0, body.length, ParserLimits.DEFAULTS), name);
-    }
-    for (String body : List.of("{\"agent\":\"a\\u0041\"}", "{\"agent\":\"\u00e9\"}", "{\"context\":{}}")) {
+  void leavesEscapesAndBadInputToJsonP() {
+    for (String body : List.of("{\"agent\":\"a\\u0041\"}", "{\"context\":{\"k\":\"\\n\"}}", "{\"agent\":\"a\",}",
+        "{\"message\":{\"text\":1}}")) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       assertNull(FastPayloadReader.read(bytes, 0, bytes.length, ParserLimits.DEFAULTS), body);
       agree(bytes, ParserLimits.DEFAULTS, body);
