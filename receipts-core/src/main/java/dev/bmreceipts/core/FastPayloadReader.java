@@ -55,6 +55,12 @@ final class FastPayloadReader {
   private static final Word READ = new Word("READ");
   private static final Word CONVERSATIONS = new Word("conversations/");
   private static final Word MESSAGES = new Word("/messages/");
+  /** Member names that JSON kept as a tree usually holds, shared rather than copied per body. */
+  private static final Word[] NAMES = words("message", "context", "messageId", "name", "text",
+      "createTime", "entryPoint", "placeId", "userInfo", "displayName", "userDeviceLocale",
+      "resolvedLocale", "userStatus", "isTyping", "postbackData", "type", "code", "survey",
+      "questionId", "questionIndex", "questionType", "image", "contentInfo", "fileUrl",
+      "thumbnailUrl", "forceRefresh", "mimeType");
   /** Longest number the scanner takes; longer ones are left to the JSON-P implementation. */
   private static final int MAX_NUMBER_LENGTH = 256;
   private static final long ONES = 0x0101010101010101L;
@@ -173,7 +179,7 @@ final class FastPayloadReader {
           }
         } else {
           // kept as JSON: another kind's object (the first kind member decides), context, unknown
-          String name = text(keyStart, keyStart + keyLength);
+          String name = name(keyStart, keyStart + keyLength);
           PayloadKind k = PayloadKind.ofMember(name);
           if (k != null) {
             if (peek() != '{') {
@@ -484,8 +490,7 @@ final class FastPayloadReader {
         }
         do {
           int keyStart = key();
-          String name = text(keyStart, stop);
-          object.add(name, tree(depth + 1));
+          object.add(name(keyStart, stop), tree(depth + 1));
         } while (nextMember());
         return object.build();
       }
@@ -584,6 +589,17 @@ final class FastPayloadReader {
     }
     nonAscii = true;
     return i + n + 1;
+  }
+
+  /** A member name: one of the usual names as a shared constant, else new text. */
+  private String name(int from, int to) {
+    int length = to - from;
+    for (Word w : NAMES) {
+      if (is(from, length, w)) {
+        return w.text;
+      }
+    }
+    return text(from, to);
   }
 
   /** Skips one value whose object or array would sit at nesting {@code depth}. */
@@ -771,8 +787,17 @@ final class FastPayloadReader {
     return s == null ? "" : s;
   }
 
+  private static Word[] words(String... texts) {
+    Word[] out = new Word[texts.length];
+    for (int i = 0; i < texts.length; i++) {
+      out[i] = new Word(texts[i]);
+    }
+    return out;
+  }
+
   /** A member name or value to match, of at most sixteen ASCII bytes, held as longs. */
   private static final class Word {
+    final String text;
     final int length;
     /** The first eight bytes (little-endian), or all of them, zero-padded, when fewer. */
     final long head;
@@ -787,6 +812,7 @@ final class FastPayloadReader {
         throw new IllegalArgumentException("a word must have 1 to 16 bytes: " + text);
       }
       byte[] padded = Arrays.copyOf(bytes, Math.max(8, bytes.length));
+      this.text = text;
       this.length = bytes.length;
       this.head = (long) LONGS.get(padded, 0);
       this.tail = (long) LONGS.get(padded, padded.length - 8);
