@@ -15,14 +15,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The fast path behind {@link WebhookParser}: a strict byte scanner for the common body, a
- * receipts (or handshake) payload in plain ASCII. It validates the whole body as RFC 8259 JSON
- * and applies {@link PayloadReader}'s rules and limits, building only the result's values.
+ * The fast path behind {@link WebhookParser}: a strict byte scanner for the common body, one whose
+ * strings hold no escapes. It validates the whole body as RFC 8259 JSON and its strings as UTF-8,
+ * and applies {@link PayloadReader}'s rules and limits: receipts become records straight from the
+ * bytes, and members kept as JSON are built through the JSON-P provider's builders, as the other
+ * reader builds them.
  *
- * <p>It never fails a body. On anything it does not handle (a byte outside ASCII, a backslash, a
- * member that {@link PayloadReader} would keep as JSON or that marks another kind, any syntax
- * error, any limit or rule broken) it answers {@code null} and {@link PayloadReader} reads the
- * body instead, so errors and their messages come from one place. Not thread-safe; one per body.
+ * <p>It never fails a body. On anything it does not handle (an escape, a string longer in bytes
+ * than the limit in chars, a very long number, any syntax or UTF-8 error, any limit or rule
+ * broken) it answers {@code null} and {@link PayloadReader} reads the body instead, so errors and
+ * their messages come from one place. Not thread-safe; one per body.
  */
 final class FastPayloadReader {
   /** Thrown to give up; shared, stackless and immutable, so it is safe across threads. */

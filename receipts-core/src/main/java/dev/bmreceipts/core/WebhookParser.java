@@ -12,10 +12,9 @@ import java.util.Objects;
  * Parses webhook bodies into {@link WebhookPayload}s.
  *
  * <p>Streaming: the {@code receipts} member is read into records, never into a JSON tree. A
- * receipts or handshake body in plain ASCII (no escapes, no member kept as JSON) takes a strict
- * byte scanner that allocates little more than the result; every other body, and every body it
- * would reject, is read event by event through JSON-P, which alone reports errors. The body must
- * be UTF-8 (a leading byte-order mark is skipped). Unknown members and
+ * body whose strings hold no escapes takes a strict byte scanner that allocates little more than
+ * the result; every other body, and every body the scanner would reject, is read event by event
+ * through JSON-P, which alone reports errors. The body must be UTF-8 (a leading byte-order mark is skipped). Unknown members and
  * unknown kinds are kept, never an error. Anything else wrong fails with one
  * {@link PayloadException}.
  *
