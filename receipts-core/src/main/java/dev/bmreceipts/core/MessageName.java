@@ -58,14 +58,20 @@ public record MessageName(String conversationId, String messageId) {
     if (id.isEmpty()) {
       throw new InvalidMessageNameException(what + " must not be empty");
     }
-    for (int i = 0; i < id.length(); i++) {
+    // the first '/' (a vectorised search), then controls before it: the first offender is named
+    int slash = id.indexOf('/');
+    int end = slash < 0 ? id.length() : slash;
+    int controls = 0;
+    for (int i = 0; i < end; i++) {
       char c = id.charAt(i);
-      if (c == '/') {
-        throw new InvalidMessageNameException(what + " must not contain '/'");
-      }
-      if (Character.isISOControl(c)) {
-        throw new InvalidMessageNameException(what + " must not contain control characters");
-      }
+      // C0 controls, and DEL with the C1 controls (0x7F to 0x9F), as Character.isISOControl has it
+      controls |= (c < 0x20 ? 1 : 0) | ((char) (c - 0x7F) <= 0x20 ? 1 : 0);
+    }
+    if (controls != 0) {
+      throw new InvalidMessageNameException(what + " must not contain control characters");
+    }
+    if (slash >= 0) {
+      throw new InvalidMessageNameException(what + " must not contain '/'");
     }
     return id;
   }

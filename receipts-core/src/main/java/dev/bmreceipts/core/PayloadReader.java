@@ -225,7 +225,7 @@ final class PayloadReader {
         userReceipts, message, verification, json);
   }
 
-  private static UserMessage userMessage(JsonObject m) {
+  static UserMessage userMessage(JsonObject m) {
     return new UserMessage(
         member(m, "messageId"),
         member(m, "name"),

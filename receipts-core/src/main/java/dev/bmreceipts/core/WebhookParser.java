@@ -11,8 +11,10 @@ import java.util.Objects;
 /**
  * Parses webhook bodies into {@link WebhookPayload}s.
  *
- * <p>Streaming: the {@code receipts} member is read event by event into records, never into a
- * JSON tree. The body must be UTF-8 (a leading byte-order mark is skipped). Unknown members and
+ * <p>Streaming: the {@code receipts} member is read into records, never into a JSON tree. A
+ * body whose strings hold no escapes takes a strict byte scanner that allocates little more than
+ * the result; every other body, and every body the scanner would reject, is read event by event
+ * through JSON-P, which alone reports errors. The body must be UTF-8 (a leading byte-order mark is skipped). Unknown members and
  * unknown kinds are kept, never an error. Anything else wrong fails with one
  * {@link PayloadException}.
  *
@@ -57,6 +59,13 @@ public final class WebhookParser {
    * @throws PayloadException when the body is not an acceptable payload
    */
   public WebhookPayload parse(byte[] body, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, body.length);
+    WebhookPayload fast = FastPayloadReader.read(body, offset, length, limits);
+    return fast != null ? fast : new PayloadReader(factory, limits).read(body, offset, length);
+  }
+
+  /** The JSON-P reader alone, without the fast path: for tests that compare the two. */
+  WebhookPayload parseWithJsonP(byte[] body, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, body.length);
     return new PayloadReader(factory, limits).read(body, offset, length);
   }

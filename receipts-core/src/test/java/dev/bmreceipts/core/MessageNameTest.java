@@ -77,6 +77,20 @@ class MessageNameTest {
   }
 
   @Test
+  void namesWhicheverOffenceComesFirstInAnId() {
+    assertEquals("messageId must not contain control characters",
+        assertThrows(InvalidMessageNameException.class, () -> MessageName.of("c", "m\u0007/x")).getMessage());
+    assertEquals("messageId must not contain '/'",
+        assertThrows(InvalidMessageNameException.class, () -> MessageName.of("c", "m/\u0007x")).getMessage());
+    assertEquals("conversationId must not contain control characters",
+        assertThrows(InvalidMessageNameException.class, () -> MessageName.of("\u009f/", "m")).getMessage());
+    // the edges of the control ranges are ordinary characters
+    for (String id : new String[] {" ", "~", "\u00a0", "\u0100", "\uffff"}) {
+      assertEquals(id, MessageName.of("c", id).messageId());
+    }
+  }
+
+  @Test
   void theConstructorChecksIdsLikeParse() {
     assertEquals("conversationId must not be empty",
         assertThrows(InvalidMessageNameException.class, () -> MessageName.of("", "m")).getMessage());

@@ -106,4 +106,43 @@ class TimestampTest {
     assertEquals(new Receipt(MessageName.of("c", "m"), ReceiptType.READ, "READ"),
         Receipt.of(MessageName.of("c", "m"), ReceiptType.READ));
   }
+
+  @Test
+  void theFastFormAgreesWithTheGeneralParserOnSeededRandomText() {
+    Random random = new Random(7L);
+    String[] years = {"0000", "0001", "0004", "0100", "0400", "1582", "1899", "1900", "1969", "1970", "1999", "2000",
+        "2023", "2024", "2100", "2400", "9999", "20x4", "-202"};
+    String[] pieces = {"-", "T", "t", ":", ".", "Z", "z", "+01:00", "", "0", "9", "60", "24", "00", "31", "30", "29"};
+    int fast = 0;
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder(years[random.nextInt(years.length)]).append('-')
+          .append(two(random, 14)).append('-').append(two(random, 33)).append('T')
+          .append(two(random, 26)).append(':').append(two(random, 61)).append(':').append(two(random, 62));
+      int fraction = random.nextInt(12) - 1;
+      if (fraction >= 0) {
+        b.append('.');
+        for (int k = 0; k < fraction; k++) {
+          b.append((char) ('0' + random.nextInt(10)));
+        }
+      }
+      b.append('Z');
+      if (random.nextInt(8) == 0) {
+        // one piece swapped in somewhere
+        int at = random.nextInt(b.length());
+        b.replace(at, at + 1, pieces[random.nextInt(pieces.length)]);
+      }
+      String raw = b.toString();
+      Timestamp general = Timestamp.parseGeneral(raw);
+      assertEquals(general, Timestamp.parse(raw), raw);
+      if (general.instant().isPresent()) {
+        fast++;
+      }
+    }
+    assertTrue(fast > 5_000, "parsable: " + fast);
+  }
+
+  private static String two(Random random, int bound) {
+    int v = random.nextInt(bound);
+    return v < 10 ? "0" + v : Integer.toString(v);
+  }
 }
