@@ -344,6 +344,16 @@ public final class ReceiptMetrics implements ReceiptListener {
     }
   }
 
+  /** The number of conversations the tracked messages refer to (for tests). */
+  int conversationsHeld() {
+    lock.lock();
+    try {
+      return conversations.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   // --- state updates; the caller holds the lock ---
 
   private void advance(long millis) {
