@@ -62,9 +62,9 @@ import javax.management.ObjectName;
  * latest {@code createTime} or send time seen, so that age eviction and overdue counts work when
  * replaying archived traffic.
  *
- * <p><b>Threading.</b> All methods are thread-safe. Updates take one lock for a few table operations;
- * {@link #snapshot()} takes it for one pass over the tracked messages (to count overdue ones, only
- * when sends were registered) and over the conversations with unread messages.
+ * <p><b>Threading.</b> All methods are thread-safe. Updates take one lock for a few table
+ * operations; {@link #snapshot()} takes it for one pass over the tracked messages (to count overdue
+ * ones, only when sends were registered) and over the conversations with unread messages.
  */
 public final class ReceiptMetrics implements ReceiptListener {
   static final long UNKNOWN = Long.MIN_VALUE;
