@@ -8,8 +8,8 @@ import java.util.Arrays;
  * nothing to trace or copy however long they live. Not part of the API (the package is not
  * exported).
  *
- * <p><b>Keys</b> are two {@code long}s, normally {@link #hash1} and {@link #hash2} of a string (or a
- * pair of strings); the first must not be 0, which marks a free slot. Two keys are the same entry
+ * <p><b>Keys</b> are two {@code long}s, normally {@link #hash1} and {@link #hash2} of a string (or
+ * a pair of strings); the first must not be 0, which marks a free slot. Two keys are the same entry
  * exactly when both halves are equal: the table never sees the strings. See {@link #hash1} for
  * what that costs in false matches.
  *
@@ -253,7 +253,7 @@ public final class LongHashTable {
     next = new int[slots];
   }
 
-  /** Moves the entry at {@code from} to the free slot {@code to}, keeping its place in the order. */
+  /** Moves the entry at {@code from} to the free slot {@code to}, keeping its place in order. */
   private void move(int from, int to) {
     key1[to] = key1[from];
     key2[to] = key2[from];
@@ -348,7 +348,7 @@ public final class LongHashTable {
     return w;
   }
 
-  /** murmur3's x64 lane step; a bijection of {@code h} for each word, and of the word for each h. */
+  /** murmur3's x64 lane step: a bijection of {@code h} for each word, and of the word for each. */
   private static long step1(long h, long word) {
     long k = Long.rotateLeft(word * 0x87C37B91114253D5L, 31) * 0x4CF5AD432745937FL;
     return Long.rotateLeft(h ^ k, 27) * 5 + 0x52DCE729L;

@@ -68,7 +68,7 @@ final class Conversations {
     unread[n] = Math.max(0, unread[n] + delta);
   }
 
-  /** Calls {@code action} with the id and unread count of each conversation with unread messages. */
+  /** Calls {@code action} with the id and unread count of each conversation with any unread. */
   void forEachUnread(ObjLongConsumer<String> action) {
     for (int n = 0; n < highWater; n++) {
       if (ids[n] != null && unread[n] > 0) {
