@@ -277,7 +277,7 @@ public final class LongHashTable {
   }
 
   private void grow() {
-    if (mask + 1 >= 1 << 30) {
+    if (mask + 1 >= 1 << 30 || (long) (mask + 1) * 2 * columns > Integer.MAX_VALUE - 8) {
       throw new IllegalStateException("table full at " + size + " entries");
     }
     long[] oldKey1 = key1;
