@@ -1,21 +1,26 @@
 package dev.bmreceipts.http;
 
+import dev.bmreceipts.http.internal.LongHashTable;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link Deduplicator#inMemory}: a {@link ConcurrentHashMap} from key to commit time (or the
- * in-flight marker), plus a commit-ordered queue that evicts by age and by count.
+ * {@link Deduplicator#inMemory}: a {@link LongHashTable} from the 128-bit hash of each key to its
+ * commit time (or the in-flight marker), with committed keys linked in commit order so that the
+ * oldest are evicted by age and by count. Keys in flight are not in that order and are never
+ * evicted.
+ *
+ * <p>Entries are primitive array cells, not objects: a full table of 100,000 keys is about 4 MB
+ * and gives the garbage collector nothing to copy. A key is known by its hash alone: see
+ * {@link LongHashTable#hash1} for the chance of a false match (negligible).
+ *
+ * <p>One lock guards the table; the hashing is done before taking it.
  */
 final class InMemoryDeduplicator implements Deduplicator {
-  /** The in-flight marker; compared by identity. */
-  private static final Long IN_FLIGHT = Long.valueOf(Long.MIN_VALUE);
+  /** The value of a key in flight; commit times are never this. */
+  private static final long IN_FLIGHT = Long.MIN_VALUE;
+  private static final int AT = 0;
 
-  private record Committed(String key, Long at) {}
-
-  private final ConcurrentHashMap<String, Long> entries = new ConcurrentHashMap<>();
-  private final ArrayDeque<Committed> order = new ArrayDeque<>();
+  private final LongHashTable table = new LongHashTable(1);
   private final int maxEntries;
   private final long maxAgeMillis;
   private final Clock clock;
@@ -28,50 +33,65 @@ final class InMemoryDeduplicator implements Deduplicator {
 
   @Override
   public Claim claim(String key) {
-    while (true) {
-      Long previous = entries.putIfAbsent(key, IN_FLIGHT);
-      if (previous == null) {
+    long k1 = LongHashTable.hash1(key);
+    long k2 = LongHashTable.hash2(key);
+    synchronized (table) {
+      int slot = table.find(k1, k2);
+      if (slot == LongHashTable.NONE) {
+        table.set(table.insert(k1, k2), AT, IN_FLIGHT);
         return Claim.CLAIMED;
       }
-      if (previous == IN_FLIGHT) {
+      long at = table.get(slot, AT);
+      if (at == IN_FLIGHT) {
         return Claim.BUSY;
       }
-      if (clock.millis() - previous < maxAgeMillis) {
+      if (clock.millis() - at < maxAgeMillis) {
         return Claim.DELIVERED;
       }
-      if (entries.replace(key, previous, IN_FLIGHT)) {
-        return Claim.CLAIMED;
-      }
+      // expired: claimed again, and out of the commit order while in flight
+      table.set(slot, AT, IN_FLIGHT);
+      table.unlink(slot);
+      return Claim.CLAIMED;
     }
   }
 
   @Override
   public void commit(String key) {
+    long k1 = LongHashTable.hash1(key);
+    long k2 = LongHashTable.hash2(key);
     long now = clock.millis();
-    Long at = Long.valueOf(now);
-    entries.put(key, at);
-    // one short lock for the commit order: the queue's head is only ever taken under it, so an
-    // eviction never races another one for the same entry (claims stay lock-free in the map)
-    synchronized (order) {
-      order.addLast(new Committed(key, at));
-      Committed oldest;
-      while ((oldest = order.peekFirst()) != null
-          && (order.size() > maxEntries || now - oldest.at() >= maxAgeMillis)) {
-        order.pollFirst();
-        // only if not re-claimed or re-committed since
-        entries.remove(oldest.key(), oldest.at());
+    synchronized (table) {
+      int slot = table.find(k1, k2);
+      if (slot == LongHashTable.NONE) {
+        slot = table.insert(k1, k2);
+      }
+      table.set(slot, AT, now);
+      table.append(slot);
+      int oldest;
+      while ((oldest = table.oldest()) != LongHashTable.NONE
+          && (table.linked() > maxEntries || now - table.get(oldest, AT) >= maxAgeMillis)) {
+        table.remove(oldest);
       }
     }
   }
 
   @Override
   public void release(String key) {
-    entries.remove(key, IN_FLIGHT);
+    long k1 = LongHashTable.hash1(key);
+    long k2 = LongHashTable.hash2(key);
+    synchronized (table) {
+      int slot = table.find(k1, k2);
+      if (slot != LongHashTable.NONE && table.get(slot, AT) == IN_FLIGHT) {
+        table.remove(slot);
+      }
+    }
   }
 
   /** Keys held, delivered or in flight (for tests). */
   int size() {
-    return entries.size();
+    synchronized (table) {
+      return table.size();
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.ReceiptListener;
+import dev.bmreceipts.http.internal.LongHashTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -13,8 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,24 +53,36 @@ import javax.management.ObjectName;
  * entries and {@code maxAge}: on each update the entries first seen more than {@code maxAge} ago
  * are dropped, and a new message in a full table drops the oldest one. Each drop is counted. A
  * receipt for a dropped message counts as if it were new. Agents past {@code maxAgents} count
- * under {@code "other"}.
+ * under {@code "other"}. A tracked message costs 64 bytes per slot of primitive arrays (about 85
+ * bytes per message in a full table of 100,000), keyed by a 128-bit hash of its name (a false
+ * match is negligible), plus its conversation's id once per conversation: no objects per message
+ * for the garbage collector to copy.
  *
  * <p><b>Time.</b> "Now" is the injected {@link Clock}, or with {@code timeFromReceipts(true)} the
  * latest {@code createTime} or send time seen, so that age eviction and overdue counts work when
  * replaying archived traffic.
  *
- * <p><b>Threading.</b> All methods are thread-safe. Updates take one lock for a few map operations;
- * {@link #snapshot()} takes it for one pass over the tracked messages (to count overdue ones, only
- * when sends were registered) and over the conversations with unread messages.
+ * <p><b>Threading.</b> All methods are thread-safe. Updates take one lock for a few table
+ * operations; {@link #snapshot()} takes it for one pass over the tracked messages (to count overdue
+ * ones, only when sends were registered) and over the conversations with unread messages.
  */
 public final class ReceiptMetrics implements ReceiptListener {
   static final long UNKNOWN = Long.MIN_VALUE;
   static final String NO_AGENT = "(none)";
   static final String OTHER_AGENT = "other";
 
-  private static final byte SENT = 1;
-  private static final byte DELIVERED = 2;
-  private static final byte READ = 4;
+  private static final long SENT = 1;
+  private static final long DELIVERED = 2;
+  private static final long READ = 4;
+
+  // the value columns of a message entry in `messages`
+  private static final int SEEN_AT = 0;
+  private static final int SENT_AT = 1;
+  private static final int DELIVERED_AT = 2;
+  private static final int READ_AT = 3;
+  /** The flags in the low 32 bits, the conversation's number in {@link #conversations} above. */
+  private static final int META = 4;
+  private static final int COLUMNS = 5;
 
   private final Clock clock;
   private final boolean timeFromReceipts;
@@ -85,8 +96,9 @@ public final class ReceiptMetrics implements ReceiptListener {
   private final ReentrantLock lock = new ReentrantLock();
   private final long[] received = new long[ReceiptType.values().length];
   private final Map<String, long[]> byAgent = new HashMap<>();
-  private final LinkedHashMap<MessageName, Entry> messages = new LinkedHashMap<>();
-  private final Map<String, long[]> unreadByConversation = new HashMap<>();
+  /** Per message (by hash of the name), in the order first seen: the oldest is evicted first. */
+  private final LongHashTable messages = new LongHashTable(COLUMNS);
+  private final Conversations conversations = new Conversations();
   private final Histogram deliveredToRead = new Histogram();
   private final Histogram sentToDelivered = new Histogram();
   private final Histogram sentToRead = new Histogram();
@@ -99,22 +111,6 @@ public final class ReceiptMetrics implements ReceiptListener {
   private long unparsable;
   private long evictedByCap;
   private long evictedByAge;
-
-  private static final class Entry {
-    long seenMillis;
-    long sentMillis = UNKNOWN;
-    long deliveredMillis = UNKNOWN;
-    long readMillis = UNKNOWN;
-    byte flags;
-
-    Entry(long seenMillis) {
-      this.seenMillis = seenMillis;
-    }
-
-    boolean has(byte flag) {
-      return (flags & flag) != 0;
-    }
-  }
 
   private ReceiptMetrics(Builder b) {
     this.clock = b.clock;
@@ -144,6 +140,9 @@ public final class ReceiptMetrics implements ReceiptListener {
     long created = event.createTime().instant().map(ReceiptMetrics::millis).orElse(UNKNOWN);
     String agent = event.agent().isEmpty() ? NO_AGENT : event.agent();
     MessageName name = event.message();
+    // hashed before the lock, to keep it short
+    long k1 = LongHashTable.hash1(name.conversationId(), name.messageId());
+    long k2 = LongHashTable.hash2(name.conversationId(), name.messageId());
     lock.lock();
     try {
       received[type.ordinal()]++;
@@ -157,51 +156,51 @@ public final class ReceiptMetrics implements ReceiptListener {
       }
       long now = nowMillis();
       evictOld(now);
-      Entry e = entry(name, now);
+      int e = entry(name, k1, k2, now);
       if (type == ReceiptType.DELIVERED) {
-        delivered(name, e, created);
+        delivered(e, created);
       } else {
-        read(name, e, created);
+        read(e, created);
       }
     } finally {
       lock.unlock();
     }
   }
 
-  private void delivered(MessageName name, Entry e, long created) {
-    if (e.has(DELIVERED)) {
+  private void delivered(int e, long created) {
+    if (has(e, DELIVERED)) {
       duplicates++;
       return;
     }
-    e.flags |= DELIVERED;
-    e.deliveredMillis = created;
+    flag(e, DELIVERED);
+    messages.set(e, DELIVERED_AT, created);
     messagesDelivered++;
-    if (e.has(READ)) {
-      gap(deliveredToRead, created, e.readMillis);
+    if (has(e, READ)) {
+      gap(deliveredToRead, created, messages.get(e, READ_AT));
     } else {
-      unread(name.conversationId(), 1);
+      conversations.addUnread(conversation(e), 1);
     }
-    if (e.has(SENT)) {
-      gap(sentToDelivered, e.sentMillis, created);
+    if (has(e, SENT)) {
+      gap(sentToDelivered, messages.get(e, SENT_AT), created);
     }
   }
 
-  private void read(MessageName name, Entry e, long created) {
-    if (e.has(READ)) {
+  private void read(int e, long created) {
+    if (has(e, READ)) {
       duplicates++;
       return;
     }
-    e.flags |= READ;
-    e.readMillis = created;
+    flag(e, READ);
+    messages.set(e, READ_AT, created);
     messagesRead++;
-    if (e.has(DELIVERED)) {
-      unread(name.conversationId(), -1);
-      gap(deliveredToRead, e.deliveredMillis, created);
+    if (has(e, DELIVERED)) {
+      conversations.addUnread(conversation(e), -1);
+      gap(deliveredToRead, messages.get(e, DELIVERED_AT), created);
     } else {
       outOfOrder++;
     }
-    if (e.has(SENT)) {
-      gap(sentToRead, e.sentMillis, created);
+    if (has(e, SENT)) {
+      gap(sentToRead, messages.get(e, SENT_AT), created);
     }
   }
 
@@ -214,23 +213,25 @@ public final class ReceiptMetrics implements ReceiptListener {
     Objects.requireNonNull(message, "message cannot be null");
     Objects.requireNonNull(sentAt, "sentAt cannot be null");
     long sent = millis(sentAt);
+    long k1 = LongHashTable.hash1(message.conversationId(), message.messageId());
+    long k2 = LongHashTable.hash2(message.conversationId(), message.messageId());
     lock.lock();
     try {
       advance(sent);
       long now = nowMillis();
       evictOld(now);
-      Entry e = entry(message, now);
-      if (e.has(SENT)) {
+      int e = entry(message, k1, k2, now);
+      if (has(e, SENT)) {
         return;
       }
-      e.flags |= SENT;
-      e.sentMillis = sent;
+      flag(e, SENT);
+      messages.set(e, SENT_AT, sent);
       messagesSent++;
-      if (e.has(DELIVERED)) {
-        gap(sentToDelivered, sent, e.deliveredMillis);
+      if (has(e, DELIVERED)) {
+        gap(sentToDelivered, sent, messages.get(e, DELIVERED_AT));
       }
-      if (e.has(READ)) {
-        gap(sentToRead, sent, e.readMillis);
+      if (has(e, READ)) {
+        gap(sentToRead, sent, messages.get(e, READ_AT));
       }
     } finally {
       lock.unlock();
@@ -247,9 +248,10 @@ public final class ReceiptMetrics implements ReceiptListener {
       long overdueUnread = 0;
       if (messagesSent > 0 && now != UNKNOWN) {
         long limit = saturatedMillis(overdueAfter);
-        for (Entry e : messages.values()) {
-          if (e.has(SENT) && !e.has(READ) && now - e.sentMillis > limit) {
-            if (e.has(DELIVERED)) {
+        for (int e = 0; e < messages.slots(); e++) {
+          if (messages.used(e) && has(e, SENT) && !has(e, READ)
+              && now - messages.get(e, SENT_AT) > limit) {
+            if (has(e, DELIVERED)) {
               overdueUnread++;
             } else {
               overdueUndelivered++;
@@ -281,12 +283,12 @@ public final class ReceiptMetrics implements ReceiptListener {
             .thenComparing(MetricsSnapshot.ConversationUnread::conversationId);
     PriorityQueue<MetricsSnapshot.ConversationUnread> worst =
         new PriorityQueue<>(order.reversed());
-    for (Map.Entry<String, long[]> c : unreadByConversation.entrySet()) {
-      worst.add(new MetricsSnapshot.ConversationUnread(c.getKey(), c.getValue()[0]));
+    conversations.forEachUnread((id, unread) -> {
+      worst.add(new MetricsSnapshot.ConversationUnread(id, unread));
       if (worst.size() > topConversations) {
         worst.poll();
       }
-    }
+    });
     List<MetricsSnapshot.ConversationUnread> top = new ArrayList<>(worst);
     top.sort(order);
     return top;
@@ -348,6 +350,16 @@ public final class ReceiptMetrics implements ReceiptListener {
     }
   }
 
+  /** The number of conversations the tracked messages refer to (for tests). */
+  int conversationsHeld() {
+    lock.lock();
+    try {
+      return conversations.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   // --- state updates; the caller holds the lock ---
 
   private void advance(long millis) {
@@ -356,8 +368,10 @@ public final class ReceiptMetrics implements ReceiptListener {
     }
     if (latestMillis == UNKNOWN) {
       // messages seen before any time was known count as seen now
-      for (Entry e : messages.values()) {
-        e.seenMillis = millis;
+      for (int e = 0; e < messages.slots(); e++) {
+        if (messages.used(e)) {
+          messages.set(e, SEEN_AT, millis);
+        }
       }
     }
     latestMillis = millis;
@@ -376,18 +390,25 @@ public final class ReceiptMetrics implements ReceiptListener {
     n[0]++;
   }
 
-  private Entry entry(MessageName name, long now) {
-    Entry e = messages.get(name);
-    if (e == null) {
+  /**
+   * The slot of the entry of {@code name}, whose hash is ({@code k1}, {@code k2}), added (seen
+   * {@code now}) when new; valid until the next entry is added or removed.
+   */
+  private int entry(MessageName name, long k1, long k2, long now) {
+    int e = messages.find(k1, k2);
+    if (e == LongHashTable.NONE) {
       if (messages.size() >= maxMessages) {
-        Iterator<Map.Entry<MessageName, Entry>> it = messages.entrySet().iterator();
-        Map.Entry<MessageName, Entry> oldest = it.next();
-        it.remove();
-        forget(oldest.getKey(), oldest.getValue());
+        forget(messages.oldest());
         evictedByCap++;
       }
-      e = new Entry(now);
-      messages.put(name, e);
+      long conversation = conversations.acquire(name.conversationId());
+      e = messages.insert(k1, k2);
+      messages.set(e, SEEN_AT, now);
+      messages.set(e, SENT_AT, UNKNOWN);
+      messages.set(e, DELIVERED_AT, UNKNOWN);
+      messages.set(e, READ_AT, UNKNOWN);
+      messages.set(e, META, conversation << 32);
+      messages.append(e);
     }
     return e;
   }
@@ -397,30 +418,34 @@ public final class ReceiptMetrics implements ReceiptListener {
       return;
     }
     long cutoff = now - maxAgeMillis;
-    Iterator<Map.Entry<MessageName, Entry>> it = messages.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<MessageName, Entry> oldest = it.next();
-      if (oldest.getValue().seenMillis >= cutoff) {
-        return;
-      }
-      it.remove();
-      forget(oldest.getKey(), oldest.getValue());
+    int oldest;
+    while ((oldest = messages.oldest()) != LongHashTable.NONE
+        && messages.get(oldest, SEEN_AT) < cutoff) {
+      forget(oldest);
       evictedByAge++;
     }
   }
 
-  private void forget(MessageName name, Entry e) {
-    if (e.has(DELIVERED) && !e.has(READ)) {
-      unread(name.conversationId(), -1);
+  /** Removes the entry at slot {@code e}, with its unread count and its hold on the conversation. */
+  private void forget(int e) {
+    int conversation = conversation(e);
+    if (has(e, DELIVERED) && !has(e, READ)) {
+      conversations.addUnread(conversation, -1);
     }
+    conversations.release(conversation);
+    messages.remove(e);
   }
 
-  private void unread(String conversationId, int delta) {
-    long[] n = unreadByConversation.computeIfAbsent(conversationId, k -> new long[1]);
-    n[0] += delta;
-    if (n[0] <= 0) {
-      unreadByConversation.remove(conversationId);
-    }
+  private boolean has(int e, long flag) {
+    return (messages.get(e, META) & flag) != 0;
+  }
+
+  private void flag(int e, long flag) {
+    messages.set(e, META, messages.get(e, META) | flag);
+  }
+
+  private int conversation(int e) {
+    return (int) (messages.get(e, META) >>> 32);
   }
 
   private static void gap(Histogram h, long from, long to) {

@@ -1,0 +1,4 @@
+/**
+ * Internals shared by the packages of this module; not exported, not part of the API.
+ */
+package dev.bmreceipts.http.internal;

@@ -1,0 +1,122 @@
+package dev.bmreceipts.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.bmreceipts.http.Deduplicator.Claim;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class InMemoryDeduplicatorTest {
+  private static InMemoryDeduplicator store(int maxEntries, MutableClock clock) {
+    return (InMemoryDeduplicator) Deduplicator.inMemory(maxEntries, Duration.ofHours(1), clock);
+  }
+
+  @Test
+  void atTheCapTheOldestCommitGoesAndKeysInFlightStay() {
+    InMemoryDeduplicator d = store(3, new MutableClock());
+    for (String k : List.of("a", "b", "c", "d", "e")) {
+      assertEquals(Claim.CLAIMED, d.claim(k));
+    }
+    d.commit("a");
+    d.commit("b");
+    d.commit("c");
+    assertEquals(Claim.BUSY, d.claim("d"));
+    d.commit("d");
+    // a, the oldest commit, went; e, in flight, stayed although more than 3 keys are held
+    assertEquals(Claim.CLAIMED, d.claim("a"));
+    for (String k : List.of("b", "c", "d")) {
+      assertEquals(Claim.DELIVERED, d.claim(k), k);
+    }
+    assertEquals(Claim.BUSY, d.claim("e"));
+    assertEquals(5, d.size());
+  }
+
+  @Test
+  void evictionFollowsCommitOrderNotClaimOrder() {
+    InMemoryDeduplicator d = store(2, new MutableClock());
+    d.claim("first-claimed");
+    d.claim("second-claimed");
+    d.commit("second-claimed");
+    d.commit("first-claimed");
+    d.claim("third");
+    d.commit("third");
+    assertEquals(Claim.CLAIMED, d.claim("second-claimed"));
+    assertEquals(Claim.DELIVERED, d.claim("first-claimed"));
+    assertEquals(Claim.DELIVERED, d.claim("third"));
+  }
+
+  @Test
+  void keysInFlightOutliveTheAgeAndAnExpiredKeyClaimedAgainIsNotEvicted() {
+    MutableClock clock = new MutableClock();
+    InMemoryDeduplicator d = store(2, clock);
+    d.claim("old");
+    d.commit("old");
+    d.claim("held");
+    clock.advance(Duration.ofHours(2));
+    // "old" expired: claimed again, it is in flight and out of the commit order
+    assertEquals(Claim.CLAIMED, d.claim("old"));
+    for (String k : List.of("x", "y", "z")) {
+      d.claim(k);
+      d.commit(k);
+    }
+    assertEquals(Claim.BUSY, d.claim("old"));
+    assertEquals(Claim.BUSY, d.claim("held"));
+    assertEquals(Claim.CLAIMED, d.claim("x"));
+    assertEquals(Claim.DELIVERED, d.claim("z"));
+    d.commit("old");
+    assertEquals(Claim.DELIVERED, d.claim("old"));
+    assertEquals(Claim.CLAIMED, d.claim("y"));
+  }
+
+  @Test
+  void releaseForgetsOnlyAClaimInFlight() {
+    InMemoryDeduplicator d = store(10, new MutableClock());
+    d.claim("done");
+    d.commit("done");
+    d.release("done");
+    d.release("never-seen");
+    assertEquals(Claim.DELIVERED, d.claim("done"));
+    d.claim("held");
+    d.release("held");
+    assertEquals(1, d.size());
+    assertEquals(Claim.CLAIMED, d.claim("held"));
+  }
+
+  @Test
+  void manyKeysKeepExactlyTheNewestCommitsAndEveryKeyInFlight() {
+    int cap = 1_000;
+    InMemoryDeduplicator d = store(cap, new MutableClock());
+    Random random = new Random(5);
+    Deque<String> committed = new ArrayDeque<>();
+    Set<String> inFlight = new HashSet<>();
+    String firstCommitted = null;
+    for (int i = 0; i < 20_000; i++) {
+      String key = "conversations/c-" + (i % 13) + "/messages/m-" + i + "|DELIVERED";
+      assertEquals(Claim.CLAIMED, d.claim(key));
+      if (random.nextInt(50) == 0) {
+        inFlight.add(key);
+      } else {
+        d.commit(key);
+        firstCommitted = firstCommitted == null ? key : firstCommitted;
+        committed.addLast(key);
+        if (committed.size() > cap) {
+          committed.removeFirst();
+        }
+      }
+    }
+    assertEquals(cap + inFlight.size(), d.size());
+    for (String k : committed) {
+      assertEquals(Claim.DELIVERED, d.claim(k), k);
+    }
+    for (String k : inFlight) {
+      assertEquals(Claim.BUSY, d.claim(k), k);
+    }
+    assertEquals(Claim.CLAIMED, d.claim(firstCommitted));
+  }
+}

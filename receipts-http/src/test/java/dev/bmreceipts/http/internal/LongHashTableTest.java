@@ -1,0 +1,261 @@
+package dev.bmreceipts.http.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LongHashTableTest {
+  /** A key of the model: both halves. */
+  private record Key(long k1, long k2) {}
+
+  /**
+   * Keys that collide on purpose: their home slots are the first 7 and the last 7 of the table
+   * whatever its size (so runs wrap around its end), and every k1 is shared by two keys that
+   * differ in k2 alone.
+   */
+  private static Key crowded(int id) {
+    int pair = id / 2;
+    long low = pair % 2 == 0 ? pair % 7 + 1 : 0xFFFF_FFFFL - pair % 7;
+    return new Key(((long) pair << 32) | low, 1000L + id);
+  }
+
+  private static Key spread(Random random) {
+    long k1;
+    do {
+      k1 = random.nextLong();
+    } while (k1 == 0);
+    return new Key(k1, random.nextLong());
+  }
+
+  /** Checks every entry, the size, the used slots and the order against the model. */
+  private static void assertSame(LongHashTable t, Map<Key, long[]> model, Set<Key> order) {
+    assertEquals(model.size(), t.size());
+    for (Map.Entry<Key, long[]> e : model.entrySet()) {
+      int slot = t.find(e.getKey().k1(), e.getKey().k2());
+      assertTrue(slot >= 0, "missing " + e.getKey());
+      assertEquals(e.getValue()[0], t.get(slot, 0), "column 0 of " + e.getKey());
+      assertEquals(e.getValue()[1], t.get(slot, 1), "column 1 of " + e.getKey());
+      assertEquals(order.contains(e.getKey()), t.isLinked(slot));
+    }
+    int used = 0;
+    for (int s = 0; s < t.slots(); s++) {
+      used += t.used(s) ? 1 : 0;
+    }
+    assertEquals(model.size(), used);
+    assertEquals(order.size(), t.linked());
+    Map<Integer, Key> bySlot = new HashMap<>();
+    for (Key k : model.keySet()) {
+      bySlot.put(t.find(k.k1(), k.k2()), k);
+    }
+    List<Key> walked = new ArrayList<>();
+    for (int s = t.oldest(); s != LongHashTable.NONE; s = t.newer(s)) {
+      walked.add(bySlot.get(s));
+    }
+    assertEquals(new ArrayList<>(order), walked);
+  }
+
+  @Test
+  void randomOperationsOnCollidingKeysMatchAHashMap() {
+    Random random = new Random(42);
+    LongHashTable t = new LongHashTable(2);
+    Map<Key, long[]> model = new HashMap<>();
+    Set<Key> order = new LinkedHashSet<>();
+    for (int op = 0; op < 20_000; op++) {
+      Key k = crowded(random.nextInt(600));
+      int slot = t.find(k.k1(), k.k2());
+      assertEquals(model.containsKey(k), slot >= 0, "find " + k + " at op " + op);
+      switch (random.nextInt(6)) {
+        case 0, 1 -> { // insert or update
+          long a = random.nextLong();
+          long b = random.nextLong();
+          if (slot < 0) {
+            slot = t.insert(k.k1(), k.k2());
+            assertEquals(0, t.get(slot, 0));
+            assertEquals(0, t.get(slot, 1));
+          }
+          t.set(slot, 0, a);
+          t.set(slot, 1, b);
+          model.put(k, new long[] {a, b});
+        }
+        case 2, 3 -> { // remove
+          if (slot >= 0) {
+            t.remove(slot);
+            model.remove(k);
+            order.remove(k);
+          }
+        }
+        case 4 -> { // to the newest end of the order
+          if (slot >= 0) {
+            t.append(slot);
+            order.remove(k);
+            order.add(k);
+          }
+        }
+        default -> { // out of the order
+          if (slot >= 0) {
+            t.unlink(slot);
+            order.remove(k);
+          }
+        }
+      }
+      if (op % 97 == 0) {
+        assertSame(t, model, order);
+      }
+    }
+    assertSame(t, model, order);
+    // and emptied again, oldest first, then the rest
+    int oldest;
+    while ((oldest = t.oldest()) != LongHashTable.NONE) {
+      Key first = order.iterator().next();
+      assertEquals(t.find(first.k1(), first.k2()), oldest);
+      t.remove(oldest);
+      order.remove(first);
+      model.remove(first);
+    }
+    for (Key k : new ArrayList<>(model.keySet())) {
+      t.remove(t.find(k.k1(), k.k2()));
+      model.remove(k);
+    }
+    assertSame(t, model, order);
+  }
+
+  @Test
+  void removalShiftsBackAcrossTheEndOfTheArray() {
+    LongHashTable t = new LongHashTable(1);
+    int last = t.slots() - 1;
+    // five keys whose home is the last slot: they wrap to slots 0..3
+    List<Key> keys = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Key k = new Key(((long) (i + 1) << 32) | last, i);
+      keys.add(k);
+      t.set(t.insert(k.k1(), k.k2()), 0, i);
+    }
+    assertEquals(last, t.find(keys.get(0).k1(), keys.get(0).k2()));
+    assertEquals(0, t.find(keys.get(1).k1(), keys.get(1).k2()));
+    t.remove(last);
+    for (int i = 1; i < 5; i++) {
+      int slot = t.find(keys.get(i).k1(), keys.get(i).k2());
+      assertEquals(i == 1 ? last : i - 2, slot, "key " + i);
+      assertEquals(i, t.get(slot, 0));
+    }
+    assertEquals(4, t.size());
+  }
+
+  @Test
+  void growsByDoublingOnlyAsFarAsTheEntriesNeed() {
+    LongHashTable t = new LongHashTable(1);
+    assertEquals(16, t.slots());
+    Random random = new Random(7);
+    List<Key> keys = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      Key k = spread(random);
+      keys.add(k);
+      int slot = t.insert(k.k1(), k.k2());
+      t.set(slot, 0, i);
+      t.append(slot);
+      assertTrue(t.size() <= t.slots() * 13 / 16, "load at " + t.size());
+    }
+    // 10,000 entries need 12,308 slots at 13/16
+    assertEquals(16_384, t.slots());
+    for (int i = 0; i < keys.size(); i++) {
+      assertEquals(i, t.get(t.find(keys.get(i).k1(), keys.get(i).k2()), 0));
+    }
+    // the order survived every growth
+    int i = 0;
+    for (int s = t.oldest(); s != LongHashTable.NONE; s = t.newer(s)) {
+      assertEquals(i++, t.get(s, 0));
+    }
+    assertEquals(10_000, i);
+  }
+
+  @Test
+  void evictingTheOldestGivesInsertionOrderWhileEntriesShiftAndGrow() {
+    Random random = new Random(11);
+    LongHashTable t = new LongHashTable(1);
+    long next = 0;
+    long expectedOldest = 0;
+    for (int round = 0; round < 5_000; round++) {
+      Key k = crowded(round);
+      int slot = t.insert(k.k1(), k.k2());
+      t.set(slot, 0, next++);
+      t.append(slot);
+      while (t.size() > 300 || (t.size() > 0 && random.nextInt(4) == 0)) {
+        int oldest = t.oldest();
+        assertEquals(expectedOldest++, t.get(oldest, 0));
+        t.remove(oldest);
+      }
+    }
+    assertTrue(t.size() <= 300);
+    assertEquals(next - expectedOldest, t.size());
+  }
+
+  @Test
+  void rejectsAZeroFirstHalfAndNegativeColumns() {
+    assertEquals("the first half of a key must not be 0",
+        assertThrows(IllegalArgumentException.class, () -> new LongHashTable(1).insert(0, 5))
+            .getMessage());
+    assertEquals("columns must not be negative, got -1",
+        assertThrows(IllegalArgumentException.class, () -> new LongHashTable(-1)).getMessage());
+  }
+
+  @Test
+  void hashesOfDistinctKeysDifferInBothHalvesAndPairsAreUnambiguous() {
+    Set<Long> firsts = new HashSet<>();
+    Set<Long> seconds = new HashSet<>();
+    int n = 200_000;
+    for (int i = 0; i < n; i++) {
+      String key = "conversations/c-" + (i % 97) + "/messages/m-" + i + "|DELIVERED";
+      long h1 = LongHashTable.hash1(key);
+      assertNotEquals(0, h1);
+      firsts.add(h1);
+      seconds.add(LongHashTable.hash2(key));
+    }
+    // 64-bit collisions among 200,000 random values: expected 1e-9
+    assertEquals(n, firsts.size());
+    assertEquals(n, seconds.size());
+    assertNotEquals(LongHashTable.hash1("ab", "c"), LongHashTable.hash1("a", "bc"));
+    assertNotEquals(LongHashTable.hash2("ab", "c"), LongHashTable.hash2("a", "bc"));
+    assertNotEquals(LongHashTable.hash1("a\0", "b"), LongHashTable.hash1("a", "b"));
+    assertNotEquals(LongHashTable.hash1(""), LongHashTable.hash1("\0"));
+    assertNotEquals(LongHashTable.hash1("a", ""), LongHashTable.hash1("", "a"));
+    assertEquals(LongHashTable.hash1("c", "m"), LongHashTable.hash1(new String("c"), "m"));
+  }
+
+  @Test
+  void oneChangedCharFlipsAboutHalfOfTheBitsOfEachHalf() {
+    Random random = new Random(3);
+    long flips1 = 0;
+    long flips2 = 0;
+    long same = 0;
+    int n = 5_000;
+    for (int i = 0; i < n; i++) {
+      char[] chars = new char[1 + random.nextInt(40)];
+      for (int j = 0; j < chars.length; j++) {
+        chars[j] = (char) ('0' + random.nextInt(75));
+      }
+      String a = new String(chars);
+      chars[random.nextInt(chars.length)] ^= (char) (1 << random.nextInt(7));
+      String b = new String(chars);
+      long d1 = LongHashTable.hash1(a) ^ LongHashTable.hash1(b);
+      long d2 = LongHashTable.hash2(a) ^ LongHashTable.hash2(b);
+      flips1 += Long.bitCount(d1);
+      flips2 += Long.bitCount(d2);
+      // the two halves must not change alike
+      same += Long.bitCount(~(d1 ^ d2));
+    }
+    assertTrue(Math.abs(flips1 / (double) n - 32) < 0.5, "hash1 flips " + flips1 / (double) n);
+    assertTrue(Math.abs(flips2 / (double) n - 32) < 0.5, "hash2 flips " + flips2 / (double) n);
+    assertTrue(Math.abs(same / (double) n - 32) < 0.5, "halves alike " + same / (double) n);
+  }
+}

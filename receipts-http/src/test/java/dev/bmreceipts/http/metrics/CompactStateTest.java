@@ -1,0 +1,98 @@
+package dev.bmreceipts.http.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.ReceiptType;
+import dev.bmreceipts.http.MutableClock;
+import dev.bmreceipts.http.ReceiptEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-message state in primitive arrays gives, snapshot for snapshot, what the former
+ * {@code LinkedHashMap} of entry objects gave ({@link LegacyReceiptMetrics}), and frees the
+ * conversations of the messages it forgets.
+ */
+class CompactStateTest {
+  private static final String[] TYPES = {"DELIVERED", "DELIVERED", "READ", "READ",
+      "RECEIPT_TYPE_UNSPECIFIED"};
+
+  private static void replay(long seed, boolean timeFromReceipts) {
+    Random random = new Random(seed);
+    MutableClock clock = new MutableClock(Events.T0);
+    int maxMessages = 60;
+    Duration maxAge = Duration.ofMinutes(10);
+    Duration overdueAfter = Duration.ofMinutes(5);
+    ReceiptMetrics compact = ReceiptMetrics.builder().clock(clock)
+        .timeFromReceipts(timeFromReceipts).maxMessages(maxMessages).maxAge(maxAge)
+        .overdueAfter(overdueAfter).topConversations(4).build();
+    LegacyReceiptMetrics legacy = new LegacyReceiptMetrics(
+        clock, timeFromReceipts, maxMessages, maxAge, overdueAfter, 4);
+    Instant time = Events.T0;
+    long overdueUnread = 0;
+    for (int op = 0; op < 6_000; op++) {
+      String conv = "c" + random.nextInt(9);
+      String msg = "m" + random.nextInt(40);
+      // slow phases evict by the cap, fast ones by age
+      int step = (op / 1_000) % 2 == 0 ? 3 : 60;
+      time = time.plusSeconds(random.nextInt(step));
+      clock.advance(Duration.ofSeconds(random.nextInt(step)));
+      if (random.nextInt(6) == 0) {
+        MessageName name = MessageName.of(conv, msg);
+        Instant sent = time.minusSeconds(random.nextInt(600));
+        compact.messageSent(name, sent);
+        legacy.messageSent(name, sent);
+      } else {
+        ReceiptType type = ReceiptType.valueOf(TYPES[random.nextInt(TYPES.length)]);
+        String created = random.nextInt(20) == 0 ? "SEND_TIME" : time.toString();
+        ReceiptEvent e = Events.event(type, conv, msg, created);
+        compact.onReceipt(e);
+        legacy.onReceipt(e);
+      }
+      if (op % 50 == 0) {
+        MetricsSnapshot s = compact.snapshot();
+        assertEquals(legacy.snapshot(), s, "at op " + op);
+        overdueUnread += s.overdueUnread();
+      }
+    }
+    MetricsSnapshot last = compact.snapshot();
+    assertEquals(legacy.snapshot(), last);
+    assertTrue(last.evictedByCap() > 0 && last.evictedByAge() > 0 && last.outOfOrder() > 0
+        && last.duplicates() > 0 && !last.topUnread().isEmpty() && overdueUnread > 0,
+        "the run must reach every path: " + last);
+  }
+
+  @Test
+  void givesTheSameSnapshotsAsTheMapOfEntriesOnTheClock() {
+    replay(1, false);
+    replay(2, false);
+  }
+
+  @Test
+  void givesTheSameSnapshotsAsTheMapOfEntriesInReplayMode() {
+    replay(3, true);
+    replay(4, true);
+  }
+
+  @Test
+  void forgottenMessagesLetGoOfTheirConversations() throws Exception {
+    MutableClock clock = new MutableClock(Events.T0);
+    ReceiptMetrics m = ReceiptMetrics.builder().clock(clock).maxMessages(10)
+        .maxAge(Duration.ofHours(1)).build();
+    for (int i = 0; i < 1_000; i++) {
+      m.onReceipt(Events.delivered("c" + i, "m", Events.at(i)));
+    }
+    // 10 messages tracked, each in its own conversation
+    assertEquals(10, m.conversationsHeld());
+    assertEquals(10, m.snapshot().topUnread().size());
+    clock.advance(Duration.ofHours(2));
+    assertEquals(0, m.snapshot().trackedMessages());
+    assertEquals(0, m.conversationsHeld());
+    m.onReceipt(Events.read("again", "m", Events.at(1)));
+    assertEquals(1, m.conversationsHeld());
+  }
+}
