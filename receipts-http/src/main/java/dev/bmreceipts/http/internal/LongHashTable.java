@@ -15,7 +15,9 @@ import java.util.Arrays;
  *
  * <p><b>Layout.</b> Open addressing with linear probing on the low bits of the first half, and
  * deletion by backward shift (no tombstones). The table starts at 16 slots and doubles when more
- * than 13/16 of them are used, so it is only as big as the entries it holds; its owner bounds them.
+ * than half of them are used, so it is only as big as the entries it holds; its owner bounds them.
+ * Half, not more: linear probing's runs, and so lookups and backward shifts, grow as
+ * 1/(1 - load)², which at 13/16 made {@link #remove} the webhook's costliest call.
  *
  * <p><b>Order.</b> Entries can be linked into one list, oldest first ({@link #append},
  * {@link #unlink}, {@link #oldest}, {@link #newer}), for eviction in insertion or commit order. An
@@ -245,7 +247,7 @@ public final class LongHashTable {
 
   private void allocate(int slots) {
     mask = slots - 1;
-    limit = slots / 16 * 13;
+    limit = slots / 2;
     key1 = new long[slots];
     key2 = new long[slots];
     values = new long[slots * columns];
