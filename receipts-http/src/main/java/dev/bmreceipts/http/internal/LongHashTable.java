@@ -35,14 +35,19 @@ public final class LongHashTable {
   private static final int UNLINKED = -2;
   private static final int INITIAL_SLOTS = 16;
 
+  /** Per slot: key1, key2, the order links (prev in the high half, next in the low), values. */
+  private static final int KEY1 = 0;
+  private static final int KEY2 = 1;
+  private static final int LINKS = 2;
+  private static final int VALUES = 3;
+
   private final int columns;
+  private final int stride;
   private int mask;
   private int limit;
-  private long[] key1;
-  private long[] key2;
-  private long[] values;
-  private int[] prev;
-  private int[] next;
+  // one array, one slot after another: an operation on a slot touches one or two cache lines
+  // rather than one per field
+  private long[] data;
   private int size;
   private int linked;
   private int head = NONE;
@@ -58,6 +63,7 @@ public final class LongHashTable {
       throw new IllegalArgumentException("columns must not be negative, got " + columns);
     }
     this.columns = columns;
+    this.stride = VALUES + columns;
     allocate(INITIAL_SLOTS);
   }
 
@@ -78,17 +84,18 @@ public final class LongHashTable {
 
   /** Whether {@code slot} holds an entry. */
   public boolean used(int slot) {
-    return key1[slot] != 0;
+    return data[slot * stride + KEY1] != 0;
   }
 
   /** The slot of the entry with key ({@code k1}, {@code k2}), or {@link #NONE}. */
   public int find(long k1, long k2) {
     for (int i = home(k1); ; i = (i + 1) & mask) {
-      long k = key1[i];
+      int at = i * stride;
+      long k = data[at + KEY1];
       if (k == 0) {
         return NONE;
       }
-      if (k == k1 && key2[i] == k2) {
+      if (k == k1 && data[at + KEY2] == k2) {
         return i;
       }
     }
@@ -108,25 +115,25 @@ public final class LongHashTable {
       grow();
     }
     int i = home(k1);
-    while (key1[i] != 0) {
+    while (data[i * stride + KEY1] != 0) {
       i = (i + 1) & mask;
     }
-    key1[i] = k1;
-    key2[i] = k2;
-    prev[i] = UNLINKED;
-    next[i] = UNLINKED;
+    int at = i * stride;
+    data[at + KEY1] = k1;
+    data[at + KEY2] = k2;
+    data[at + LINKS] = links(UNLINKED, UNLINKED);
     size++;
     return i;
   }
 
   /** Value {@code column} of the entry at {@code slot}. */
   public long get(int slot, int column) {
-    return values[slot * columns + column];
+    return data[slot * stride + VALUES + column];
   }
 
   /** Sets value {@code column} of the entry at {@code slot}. */
   public void set(int slot, int column, long value) {
-    values[slot * columns + column] = value;
+    data[slot * stride + VALUES + column] = value;
   }
 
   /**
@@ -137,8 +144,8 @@ public final class LongHashTable {
     unlink(slot);
     size--;
     int hole = slot;
-    for (int j = (slot + 1) & mask; key1[j] != 0; j = (j + 1) & mask) {
-      int h = home(key1[j]);
+    for (int j = (slot + 1) & mask; data[j * stride + KEY1] != 0; j = (j + 1) & mask) {
+      int h = home(data[j * stride + KEY1]);
       // the entry at j may move back into the hole only if its home is not cyclically in (hole, j]
       boolean stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
       if (!stays) {
@@ -146,25 +153,22 @@ public final class LongHashTable {
         hole = j;
       }
     }
-    key1[hole] = 0;
-    key2[hole] = 0;
-    Arrays.fill(values, hole * columns, hole * columns + columns, 0L);
+    Arrays.fill(data, hole * stride, hole * stride + stride, 0L);
   }
 
   /** Whether the entry at {@code slot} is in the order list. */
   public boolean isLinked(int slot) {
-    return prev[slot] != UNLINKED;
+    return prev(slot) != UNLINKED;
   }
 
   /** Puts the entry at {@code slot} at the newest end of the order list (moving it if linked). */
   public void append(int slot) {
     unlink(slot);
-    prev[slot] = tail;
-    next[slot] = NONE;
+    setLinks(slot, tail, NONE);
     if (tail == NONE) {
       head = slot;
     } else {
-      next[tail] = slot;
+      setNext(tail, slot);
     }
     tail = slot;
     linked++;
@@ -172,23 +176,22 @@ public final class LongHashTable {
 
   /** Takes the entry at {@code slot} out of the order list; does nothing when it is not in it. */
   public void unlink(int slot) {
-    int p = prev[slot];
+    int p = prev(slot);
     if (p == UNLINKED) {
       return;
     }
-    int n = next[slot];
+    int n = next(slot);
     if (p == NONE) {
       head = n;
     } else {
-      next[p] = n;
+      setNext(p, n);
     }
     if (n == NONE) {
       tail = p;
     } else {
-      prev[n] = p;
+      setPrev(n, p);
     }
-    prev[slot] = UNLINKED;
-    next[slot] = UNLINKED;
+    setLinks(slot, UNLINKED, UNLINKED);
     linked--;
   }
 
@@ -199,7 +202,7 @@ public final class LongHashTable {
 
   /** The slot of the linked entry after {@code slot} in the order list, or {@link #NONE}. */
   public int newer(int slot) {
-    return next[slot];
+    return next(slot);
   }
 
   /**
@@ -248,68 +251,78 @@ public final class LongHashTable {
   private void allocate(int slots) {
     mask = slots - 1;
     limit = slots / 2;
-    key1 = new long[slots];
-    key2 = new long[slots];
-    values = new long[slots * columns];
-    prev = new int[slots];
-    next = new int[slots];
+    data = new long[slots * stride];
+  }
+
+  private static long links(int prev, int next) {
+    return (long) prev << 32 | (next & 0xFFFF_FFFFL);
+  }
+
+  private int prev(int slot) {
+    return (int) (data[slot * stride + LINKS] >> 32);
+  }
+
+  private int next(int slot) {
+    return (int) data[slot * stride + LINKS];
+  }
+
+  private void setLinks(int slot, int prev, int next) {
+    data[slot * stride + LINKS] = links(prev, next);
+  }
+
+  private void setPrev(int slot, int prev) {
+    setLinks(slot, prev, next(slot));
+  }
+
+  private void setNext(int slot, int next) {
+    setLinks(slot, prev(slot), next);
   }
 
   /** Moves the entry at {@code from} to the free slot {@code to}, keeping its place in order. */
   private void move(int from, int to) {
-    key1[to] = key1[from];
-    key2[to] = key2[from];
-    System.arraycopy(values, from * columns, values, to * columns, columns);
-    int p = prev[from];
-    int n = next[from];
-    prev[to] = p;
-    next[to] = n;
+    System.arraycopy(data, from * stride, data, to * stride, stride);
+    int p = prev(to);
+    int n = next(to);
     if (p != UNLINKED) {
       if (p == NONE) {
         head = to;
       } else {
-        next[p] = to;
+        setNext(p, to);
       }
       if (n == NONE) {
         tail = to;
       } else {
-        prev[n] = to;
+        setPrev(n, to);
       }
     }
   }
 
   private void grow() {
-    if (mask + 1 >= 1 << 30 || (long) (mask + 1) * 2 * columns > Integer.MAX_VALUE - 8) {
+    if (mask + 1 >= 1 << 30 || (long) (mask + 1) * 2 * stride > Integer.MAX_VALUE - 8) {
       throw new IllegalStateException("table full at " + size + " entries");
     }
-    long[] oldKey1 = key1;
-    long[] oldKey2 = key2;
-    long[] oldValues = values;
-    int[] oldPrev = prev;
-    int[] oldNext = next;
+    long[] old = data;
     int oldSlots = mask + 1;
     allocate(oldSlots * 2);
     int[] moved = new int[oldSlots];
     for (int s = 0; s < oldSlots; s++) {
-      long k1 = oldKey1[s];
+      long k1 = old[s * stride + KEY1];
       if (k1 == 0) {
         continue;
       }
       int i = home(k1);
-      while (key1[i] != 0) {
+      while (data[i * stride + KEY1] != 0) {
         i = (i + 1) & mask;
       }
-      key1[i] = k1;
-      key2[i] = oldKey2[s];
-      System.arraycopy(oldValues, s * columns, values, i * columns, columns);
+      System.arraycopy(old, s * stride, data, i * stride, stride);
       moved[s] = i;
     }
     for (int s = 0; s < oldSlots; s++) {
-      if (oldKey1[s] != 0) {
-        int p = oldPrev[s];
-        int n = oldNext[s];
-        prev[moved[s]] = p < 0 ? p : moved[p];
-        next[moved[s]] = n < 0 ? n : moved[n];
+      if (old[s * stride + KEY1] != 0) {
+        long l = old[s * stride + LINKS];
+        int p = (int) (l >> 32);
+        int n = (int) l;
+        setLinks(moved[s], p < 0 ? p : moved[p], n < 0 ? n : moved[n]);
       }
     }
     head = head < 0 ? head : moved[head];
