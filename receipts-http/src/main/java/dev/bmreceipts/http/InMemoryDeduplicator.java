@@ -9,7 +9,7 @@ import java.time.Clock;
  * oldest are evicted by age and by count. Keys in flight are not in that order and are never
  * evicted.
  *
- * <p>Entries are primitive array cells, not objects: a full table of 100,000 keys is about 4 MB
+ * <p>Entries are primitive array cells, not objects: a full table of 100,000 keys is about 8 MB
  * and gives the garbage collector nothing to copy. A key is known by its hash alone: see
  * {@link LongHashTable#hash1} for the chance of a false match (negligible).
  *
