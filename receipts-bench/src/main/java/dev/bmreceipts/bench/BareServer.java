@@ -36,21 +36,21 @@ public final class BareServer {
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (i + 1 >= args.length) {
-        usage("missing value for " + option);
+        USAGE.fail("missing value for " + option);
       }
       String value = args[++i];
       switch (option) {
         case "--port":
-          port = number(option, value, 0);
+          port = USAGE.number(option, value, 0);
           break;
         case "--threads":
-          threads = number(option, value, 1);
+          threads = USAGE.number(option, value, 1);
           break;
         case "--backlog":
-          backlog = number(option, value, 0);
+          backlog = USAGE.number(option, value, 0);
           break;
         default:
-          usage("unknown option " + option);
+          USAGE.fail("unknown option " + option);
       }
     }
 
@@ -92,24 +92,8 @@ public final class BareServer {
     }
   }
 
-  private static int number(String option, String value, int min) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= min) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    usage(option + " must be an integer >= " + min + ", was '" + value + "'");
-    return min;
-  }
-
-  private static void usage(String reason) {
-    System.err.println("BareServer: " + reason);
-    System.err.println("usage: BareServer [--port N] [--threads N] [--backlog N]");
-    System.exit(2);
-  }
+  private static final Usage USAGE =
+      new Usage("BareServer", "[--port N] [--threads N] [--backlog N]");
 
   /** Names the pool's threads, as daemons so that a lost shutdown hook cannot hang the JVM. */
   private static final class Named implements java.util.concurrent.ThreadFactory {

@@ -61,9 +61,9 @@ public final class SenderBench {
     int serverThreads = 2 * Runtime.getRuntime().availableProcessors();
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
-        usage("missing value for " + args[i]);
+        USAGE.fail("missing value for " + args[i]);
       }
-      int v = number(args[i], args[i + 1], args[i].equals("--warmup") ? 0 : 1);
+      int v = USAGE.number(args[i], args[i + 1], args[i].equals("--warmup") ? 0 : 1);
       switch (args[i]) {
         case "--receipts":
           receipts = v;
@@ -81,7 +81,7 @@ public final class SenderBench {
           serverThreads = v;
           break;
         default:
-          usage("unknown option " + args[i]);
+          USAGE.fail("unknown option " + args[i]);
       }
     }
     System.exit(run(receipts, rounds, warmup, inFlight, serverThreads) ? 0 : 1);
@@ -356,23 +356,6 @@ public final class SenderBench {
     }
   }
 
-  private static int number(String option, String value, int min) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= min) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    usage(option + " must be an integer >= " + min + ", was '" + value + "'");
-    return min;
-  }
-
-  private static void usage(String reason) {
-    System.err.println("SenderBench: " + reason);
-    System.err.println("usage: SenderBench [--receipts N] [--rounds N] [--warmup N] [--in-flight N]"
-        + " [--server-threads N]");
-    System.exit(2);
-  }
+  private static final Usage USAGE = new Usage("SenderBench",
+      "[--receipts N] [--rounds N] [--warmup N] [--in-flight N] [--server-threads N]");
 }
