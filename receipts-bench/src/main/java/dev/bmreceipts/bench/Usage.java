@@ -1,6 +1,8 @@
 package dev.bmreceipts.bench;
 
-/** Command-line checks shared by the benchmark mains: a bad argument prints two lines and exits 2. */
+/**
+ * Command-line checks shared by the benchmark mains: a bad argument prints two lines and exits 2.
+ */
 final class Usage {
   private final String tool;
   private final String synopsis;
