@@ -320,10 +320,14 @@ public final class Webhook {
           fresh[freshCount++] = r;
         }
       }
-      for (int i = 0; i < freshCount; i++) {
-        ReceiptEvent event = ReceiptEvent.of(payload, fresh[i]);
+      if (freshCount > 0) {
+        ReceiptEvent[] events = new ReceiptEvent[freshCount];
+        for (int i = 0; i < freshCount; i++) {
+          events[i] = ReceiptEvent.of(payload, fresh[i]);
+        }
+        List<ReceiptEvent> batch = List.of(events);
         for (ReceiptListener l : receiptListeners) {
-          l.onReceipt(event);
+          l.onReceipts(batch);
         }
       }
       for (int i = 0; i < claims; i++) {

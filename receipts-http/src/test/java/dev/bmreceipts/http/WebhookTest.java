@@ -59,6 +59,33 @@ class WebhookTest {
   }
 
   @Test
+  void eachListenerGetsAPayloadsNewReceiptsInOneCallInRegistrationOrder() {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    ReceiptListener batching = new ReceiptListener() {
+      @Override
+      public void onReceipt(ReceiptEvent e) {
+        calls.add("single " + e.message().messageId());
+      }
+
+      @Override
+      public void onReceipts(List<ReceiptEvent> events) {
+        StringBuilder b = new StringBuilder("batch");
+        events.forEach(e -> b.append(' ').append(e.message().messageId()));
+        calls.add(b.toString());
+      }
+    };
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).receiptListener(batching)
+        .receiptListener(e -> calls.add("plain " + e.message().messageId())).build())) {
+      assertAnswer(post(server, receipts("R1", receipt("M1", "DELIVERED"), receipt("M2", "READ"))),
+          200, "ok");
+      // M2 was delivered before: only M3 is new
+      assertAnswer(post(server, receipts("R2", receipt("M2", "READ"), receipt("M3", "READ"))),
+          200, "ok");
+    }
+    assertEquals(List.of("batch M1 M2", "plain M1", "plain M2", "batch M3", "plain M3"), calls);
+  }
+
+  @Test
   void rejectsOtherMethodsWith405AndAllowHeader() {
     WebhookFixture.Seen seen = new WebhookFixture.Seen();
     try (WebhookServer server = start(signed(seen).build())) {

@@ -127,6 +127,24 @@ class JournalTest {
   }
 
   @Test
+  void aPayloadsReceiptsAreOneLineEachFromOneCall() throws Exception {
+    Path file = dir.resolve("batch.jsonl");
+    List<ReceiptEvent> payload = List.of(delivered("c", "m1", at(0)), read("c", "m2", at(1)),
+        delivered("c", "m3", at(2)));
+    try (Journal.Writer w = Journal.open(file)) {
+      w.onReceipts(payload);
+      w.onReceipt(read("c", "m1", at(3)));
+      List<String> expected = new ArrayList<>();
+      for (ReceiptEvent e : payload) {
+        expected.add(Journal.line(e));
+      }
+      expected.add(Journal.line(read("c", "m1", at(3))));
+      // in the file as soon as the call returns, before flush() or close()
+      assertEquals(expected, Files.readAllLines(file));
+    }
+  }
+
+  @Test
   void closedWriterRefusesReceipts() {
     Journal.Writer w = Journal.open(dir.resolve("closed.jsonl"));
     w.close();
