@@ -9,62 +9,92 @@ import java.util.Arrays;
  * exported).
  *
  * <p><b>Keys</b> are two {@code long}s, normally {@link #hash1} and {@link #hash2} of a string (or
- * a pair of strings); the first must not be 0, which marks a free slot. Two keys are the same entry
- * exactly when both halves are equal: the table never sees the strings. See {@link #hash1} for
- * what that costs in false matches.
+ * a pair of strings); the first must not be 0. Two keys are the same entry exactly when both
+ * halves are equal: the table never sees the strings. See {@link #hash1} for what that costs in
+ * false matches.
  *
- * <p><b>Layout.</b> Open addressing with linear probing on the low bits of the first half, and
- * deletion by backward shift (no tombstones). The table starts at 16 slots and doubles when more
- * than half of them are used, so it is only as big as the entries it holds; its owner bounds them.
- * Half, not more: linear probing's runs, and so lookups and backward shifts, grow as
- * 1/(1 - load)², which at 13/16 made {@link #remove} the webhook's costliest call.
+ * <p><b>Layout.</b> Entries are numbered and stored densely, one after another in one array (key,
+ * order links, values), so that an operation on an entry touches one or two cache lines. A
+ * separate index finds them: open addressing with linear probing over {@code long}s that each hold
+ * the low half of the key's first {@code long} and the entry's number, with deletion by backward
+ * shift (no tombstones). The index alone decides where its words go (probes that miss and
+ * backward shifts read no entry) and is kept at most half full, because linear probing's runs
+ * grow as 1/(1 - load)². Entries take {@code 8 × (3 + columns)} bytes each, plus 16 to 32 bytes of
+ * index: about half of what slots in a half-full table of whole entries would take.
+ *
+ * <p><b>Growth.</b> Both arrays start small and grow only as far as the entries need. The entries
+ * double until {@code expected}, the count their owner caps them at, then grow by an eighth, so
+ * that a table at its owner's cap holds no doubling's worth of unused entries.
+ *
+ * <p><b>Entry numbers</b> stay valid until that entry is removed; a removed entry's number is
+ * reused by a later {@link #insert}. Every entry number is below {@link #bound()}.
  *
  * <p><b>Order.</b> Entries can be linked into one list, oldest first ({@link #append},
  * {@link #unlink}, {@link #oldest}, {@link #newer}), for eviction in insertion or commit order. An
  * entry is unlinked when inserted.
  *
- * <p><b>Slots.</b> An entry is addressed by its slot number, which stays valid only until the
- * next {@link #insert} or {@link #remove} (both can move entries).
- *
  * <p>Not thread-safe: its owner holds a lock around every call.
  */
 public final class LongHashTable {
-  /** The slot number that means "none". */
+  /** The entry number that means "none". */
   public static final int NONE = -1;
 
   private static final int UNLINKED = -2;
-  private static final int INITIAL_SLOTS = 16;
+  private static final int INITIAL = 16;
+  private static final int MAX_INDEX = 1 << 30;
 
-  /** Per slot: key1, key2, the order links (prev in the high half, next in the low), values. */
+  /** Per entry: key1, key2, the order links (prev in the high half, next in the low), values. */
   private static final int KEY1 = 0;
   private static final int KEY2 = 1;
   private static final int LINKS = 2;
   private static final int VALUES = 3;
 
-  private final int columns;
   private final int stride;
+  private final int expected;
+  /** Per index slot: the low half of key1 in the high half, entry number + 1 in the low; 0 = free. */
+  private long[] index;
   private int mask;
   private int limit;
-  // one array, one slot after another: an operation on a slot touches one or two cache lines
-  // rather than one per field
   private long[] data;
+  private int capacity;
+  private int bound;
+  /** The first free entry below {@link #bound}, whose links field holds the next; or NONE. */
+  private int free = NONE;
   private int size;
   private int linked;
   private int head = NONE;
   private int tail = NONE;
 
   /**
-   * An empty table whose entries carry {@code columns} values each.
+   * An empty table whose entries carry {@code columns} values each, with no expected count: the
+   * entries double as far as they need.
    *
    * @throws IllegalArgumentException when {@code columns} is negative
    */
   public LongHashTable(int columns) {
+    this(columns, Integer.MAX_VALUE);
+  }
+
+  /**
+   * An empty table whose entries carry {@code columns} values each, and whose owner keeps about
+   * {@code expected} entries at most: the entries double up to that count and then grow by an
+   * eighth. More entries still fit; this only shapes the growth.
+   *
+   * @throws IllegalArgumentException when {@code columns} is negative or {@code expected} is not
+   *     positive
+   */
+  public LongHashTable(int columns, int expected) {
     if (columns < 0) {
       throw new IllegalArgumentException("columns must not be negative, got " + columns);
     }
-    this.columns = columns;
+    if (expected < 1) {
+      throw new IllegalArgumentException("expected must be positive, got " + expected);
+    }
     this.stride = VALUES + columns;
-    allocate(INITIAL_SLOTS);
+    this.expected = expected;
+    allocateIndex(INITIAL);
+    this.capacity = Math.min(INITIAL, expected);
+    this.data = new long[capacity * stride];
   }
 
   /** The number of entries. */
@@ -77,33 +107,46 @@ public final class LongHashTable {
     return linked;
   }
 
-  /** The number of slots; every slot number is below it. */
-  public int slots() {
+  /** Every entry number is below this bound (for passes over all entries, with {@link #used}). */
+  public int bound() {
+    return bound;
+  }
+
+  /** The number of entries the table holds without growing (for tests). */
+  int capacity() {
+    return capacity;
+  }
+
+  /** The number of index slots (for tests). */
+  int indexSlots() {
     return mask + 1;
   }
 
-  /** Whether {@code slot} holds an entry. */
-  public boolean used(int slot) {
-    return data[slot * stride + KEY1] != 0;
+  /** Whether {@code entry}, below {@link #bound()}, holds an entry rather than a free place. */
+  public boolean used(int entry) {
+    return data[entry * stride + KEY1] != 0;
   }
 
-  /** The slot of the entry with key ({@code k1}, {@code k2}), or {@link #NONE}. */
+  /** The number of the entry with key ({@code k1}, {@code k2}), or {@link #NONE}. */
   public int find(long k1, long k2) {
-    for (int i = home(k1); ; i = (i + 1) & mask) {
-      int at = i * stride;
-      long k = data[at + KEY1];
-      if (k == 0) {
+    int tag = (int) k1;
+    for (int i = tag & mask; ; i = (i + 1) & mask) {
+      long w = index[i];
+      if (w == 0) {
         return NONE;
       }
-      if (k == k1 && data[at + KEY2] == k2) {
-        return i;
+      if ((int) (w >>> 32) == tag) {
+        int at = ((int) w - 1) * stride;
+        if (data[at + KEY1] == k1 && data[at + KEY2] == k2) {
+          return (int) w - 1;
+        }
       }
     }
   }
 
   /**
    * Adds an entry with key ({@code k1}, {@code k2}), values all 0 and not linked, and returns its
-   * slot. The key must not be in the table (see {@link #find}).
+   * number. The key must not be in the table (see {@link #find}).
    *
    * @throws IllegalArgumentException when {@code k1} is 0
    */
@@ -112,75 +155,82 @@ public final class LongHashTable {
       throw new IllegalArgumentException("the first half of a key must not be 0");
     }
     if (size >= limit) {
-      grow();
+      growIndex();
     }
-    int i = home(k1);
-    while (data[i * stride + KEY1] != 0) {
-      i = (i + 1) & mask;
-    }
-    int at = i * stride;
+    int e = newEntry();
+    int at = e * stride;
     data[at + KEY1] = k1;
     data[at + KEY2] = k2;
     data[at + LINKS] = links(UNLINKED, UNLINKED);
+    int i = (int) k1 & mask;
+    while (index[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    index[i] = word(k1, e);
     size++;
-    return i;
+    return e;
   }
 
-  /** Value {@code column} of the entry at {@code slot}. */
-  public long get(int slot, int column) {
-    return data[slot * stride + VALUES + column];
+  /** Value {@code column} of {@code entry}. */
+  public long get(int entry, int column) {
+    return data[entry * stride + VALUES + column];
   }
 
-  /** Sets value {@code column} of the entry at {@code slot}. */
-  public void set(int slot, int column, long value) {
-    data[slot * stride + VALUES + column] = value;
+  /** Sets value {@code column} of {@code entry}. */
+  public void set(int entry, int column, long value) {
+    data[entry * stride + VALUES + column] = value;
   }
 
-  /**
-   * Removes the entry at {@code slot} (unlinking it first). Later entries of its probe run shift
-   * back, so other slot numbers may change.
-   */
-  public void remove(int slot) {
-    unlink(slot);
-    size--;
-    int hole = slot;
-    for (int j = (slot + 1) & mask; data[j * stride + KEY1] != 0; j = (j + 1) & mask) {
-      int h = home(data[j * stride + KEY1]);
-      // the entry at j may move back into the hole only if its home is not cyclically in (hole, j]
+  /** Removes {@code entry} (unlinking it first); its number may be reused by the next insert. */
+  public void remove(int entry) {
+    unlink(entry);
+    int at = entry * stride;
+    int i = (int) data[at + KEY1] & mask;
+    while ((int) index[i] != entry + 1) {
+      i = (i + 1) & mask;
+    }
+    int hole = i;
+    for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
+      int h = (int) (index[j] >>> 32) & mask;
+      // the word at j may move back into the hole only if its home is not cyclically in (hole, j]
       boolean stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
       if (!stays) {
-        move(j, hole);
+        index[hole] = index[j];
         hole = j;
       }
     }
-    Arrays.fill(data, hole * stride, hole * stride + stride, 0L);
+    index[hole] = 0;
+    Arrays.fill(data, at, at + stride, 0L);
+    data[at + LINKS] = free;
+    free = entry;
+    size--;
   }
 
-  /** Whether the entry at {@code slot} is in the order list. */
-  public boolean isLinked(int slot) {
-    return prev(slot) != UNLINKED;
+  /** Whether {@code entry} is in the order list. */
+  public boolean isLinked(int entry) {
+    return prev(entry) != UNLINKED;
   }
 
-  /** Puts the entry at {@code slot} at the newest end of the order list (moving it if linked). */
-  public void append(int slot) {
-    unlink(slot);
-    setLinks(slot, tail, NONE);
+  /** Puts {@code entry} at the newest end of the order list (moving it if linked). */
+  public void append(int entry) {
+    unlink(entry);
+    setLinks(entry, tail, NONE);
     if (tail == NONE) {
-      head = slot;
+      head = entry;
     } else {
-      setNext(tail, slot);
+      setNext(tail, entry);
     }
-    tail = slot;
+    tail = entry;
     linked++;
   }
 
-  /** Takes the entry at {@code slot} out of the order list; does nothing when it is not in it. */
-  public void unlink(int slot) {
-    int p = prev(slot);
+  /** Takes {@code entry} out of the order list; does nothing when it is not in it. */
+  public void unlink(int entry) {
+    int p = prev(entry);
     if (p == UNLINKED) {
       return;
     }
-    int n = next(slot);
+    int n = next(entry);
     if (p == NONE) {
       head = n;
     } else {
@@ -191,18 +241,18 @@ public final class LongHashTable {
     } else {
       setPrev(n, p);
     }
-    setLinks(slot, UNLINKED, UNLINKED);
+    setLinks(entry, UNLINKED, UNLINKED);
     linked--;
   }
 
-  /** The slot of the oldest linked entry, or {@link #NONE}. */
+  /** The oldest linked entry, or {@link #NONE}. */
   public int oldest() {
     return head;
   }
 
-  /** The slot of the linked entry after {@code slot} in the order list, or {@link #NONE}. */
-  public int newer(int slot) {
-    return next(slot);
+  /** The linked entry after {@code entry} in the order list, or {@link #NONE}. */
+  public int newer(int entry) {
+    return next(entry);
   }
 
   /**
@@ -244,89 +294,82 @@ public final class LongHashTable {
 
   // --- internals ---
 
-  private int home(long k1) {
-    return (int) k1 & mask;
+  private static long word(long k1, int entry) {
+    return (long) (int) k1 << 32 | (entry + 1L);
   }
 
-  private void allocate(int slots) {
+  private void allocateIndex(int slots) {
     mask = slots - 1;
     limit = slots / 2;
-    data = new long[slots * stride];
+    index = new long[slots];
+  }
+
+  private int newEntry() {
+    int e = free;
+    if (e != NONE) {
+      free = (int) data[e * stride + LINKS];
+      return e;
+    }
+    if (bound == capacity) {
+      growEntries();
+    }
+    return bound++;
+  }
+
+  private void growEntries() {
+    long more = capacity < expected
+        ? Math.min((long) capacity * 2, expected)
+        : capacity + Math.max(INITIAL, capacity / 8);
+    if (more * stride > Integer.MAX_VALUE - 8) {
+      more = (Integer.MAX_VALUE - 8) / stride;
+      if (more <= capacity) {
+        throw new IllegalStateException("table full at " + size + " entries");
+      }
+    }
+    capacity = (int) more;
+    data = Arrays.copyOf(data, capacity * stride);
+  }
+
+  /** Doubles the index, placing every word again from the key bits it holds. */
+  private void growIndex() {
+    if (mask + 1 >= MAX_INDEX) {
+      throw new IllegalStateException("table full at " + size + " entries");
+    }
+    long[] old = index;
+    allocateIndex(old.length * 2);
+    for (long w : old) {
+      if (w != 0) {
+        int i = (int) (w >>> 32) & mask;
+        while (index[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        index[i] = w;
+      }
+    }
   }
 
   private static long links(int prev, int next) {
     return (long) prev << 32 | (next & 0xFFFF_FFFFL);
   }
 
-  private int prev(int slot) {
-    return (int) (data[slot * stride + LINKS] >> 32);
+  private int prev(int entry) {
+    return (int) (data[entry * stride + LINKS] >> 32);
   }
 
-  private int next(int slot) {
-    return (int) data[slot * stride + LINKS];
+  private int next(int entry) {
+    return (int) data[entry * stride + LINKS];
   }
 
-  private void setLinks(int slot, int prev, int next) {
-    data[slot * stride + LINKS] = links(prev, next);
+  private void setLinks(int entry, int prev, int next) {
+    data[entry * stride + LINKS] = links(prev, next);
   }
 
-  private void setPrev(int slot, int prev) {
-    setLinks(slot, prev, next(slot));
+  private void setPrev(int entry, int prev) {
+    setLinks(entry, prev, next(entry));
   }
 
-  private void setNext(int slot, int next) {
-    setLinks(slot, prev(slot), next);
-  }
-
-  /** Moves the entry at {@code from} to the free slot {@code to}, keeping its place in order. */
-  private void move(int from, int to) {
-    System.arraycopy(data, from * stride, data, to * stride, stride);
-    int p = prev(to);
-    int n = next(to);
-    if (p != UNLINKED) {
-      if (p == NONE) {
-        head = to;
-      } else {
-        setNext(p, to);
-      }
-      if (n == NONE) {
-        tail = to;
-      } else {
-        setPrev(n, to);
-      }
-    }
-  }
-
-  private void grow() {
-    if (mask + 1 >= 1 << 30 || (long) (mask + 1) * 2 * stride > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("table full at " + size + " entries");
-    }
-    long[] old = data;
-    int oldSlots = mask + 1;
-    allocate(oldSlots * 2);
-    int[] moved = new int[oldSlots];
-    for (int s = 0; s < oldSlots; s++) {
-      long k1 = old[s * stride + KEY1];
-      if (k1 == 0) {
-        continue;
-      }
-      int i = home(k1);
-      while (data[i * stride + KEY1] != 0) {
-        i = (i + 1) & mask;
-      }
-      System.arraycopy(old, s * stride, data, i * stride, stride);
-      moved[s] = i;
-    }
-    for (int s = 0; s < oldSlots; s++) {
-      if (old[s * stride + KEY1] != 0) {
-        long l = old[s * stride + LINKS];
-        int p = (int) (l >> 32);
-        int n = (int) l;
-        setLinks(moved[s], p < 0 ? p : moved[p], n < 0 ? n : moved[n]);
-      }
-    }
-    head = head < 0 ? head : moved[head];
-    tail = tail < 0 ? tail : moved[tail];
+  private void setNext(int entry, int next) {
+    setLinks(entry, prev(entry), next);
   }
 
   private static final long SEED1 = 0x243F6A8885A308D3L;

@@ -53,10 +53,10 @@ import javax.management.ObjectName;
  * entries and {@code maxAge}: on each update the entries first seen more than {@code maxAge} ago
  * are dropped, and a new message in a full table drops the oldest one. Each drop is counted. A
  * receipt for a dropped message counts as if it were new. Agents past {@code maxAgents} count
- * under {@code "other"}. A tracked message costs 64 bytes per slot of primitive arrays (about 85
- * bytes per message in a full table of 100,000), keyed by a 128-bit hash of its name (a false
- * match is negligible), plus its conversation's id once per conversation: no objects per message
- * for the garbage collector to copy.
+ * under {@code "other"}. A tracked message costs 64 bytes of primitive arrays plus 16 to 32 bytes
+ * of index (about 85 bytes per message, 8.5 MB, in a full table of 100,000), keyed by a 128-bit
+ * hash of its name (a false match is negligible), plus its conversation's id once per
+ * conversation: no objects per message for the garbage collector to copy.
  *
  * <p><b>Time.</b> "Now" is the injected {@link Clock}, or with {@code timeFromReceipts(true)} the
  * latest {@code createTime} or send time seen, so that age eviction and overdue counts work when
@@ -97,8 +97,8 @@ public final class ReceiptMetrics implements ReceiptListener {
   private final long[] received = new long[ReceiptType.values().length];
   private final Map<String, long[]> byAgent = new HashMap<>();
   /** Per message (by hash of the name), in the order first seen: the oldest is evicted first. */
-  private final LongHashTable messages = new LongHashTable(COLUMNS);
-  private final Conversations conversations = new Conversations();
+  private final LongHashTable messages;
+  private final Conversations conversations;
   private final Histogram deliveredToRead = new Histogram();
   private final Histogram sentToDelivered = new Histogram();
   private final Histogram sentToRead = new Histogram();
@@ -121,6 +121,8 @@ public final class ReceiptMetrics implements ReceiptListener {
     this.overdueAfter = b.overdueAfter;
     this.topConversations = b.topConversations;
     this.objectName = b.objectName;
+    this.messages = new LongHashTable(COLUMNS, maxMessages);
+    this.conversations = new Conversations(maxMessages);
   }
 
   /** A builder with every default set (see each method). */
@@ -248,7 +250,7 @@ public final class ReceiptMetrics implements ReceiptListener {
       long overdueUnread = 0;
       if (messagesSent > 0 && now != UNKNOWN) {
         long limit = saturatedMillis(overdueAfter);
-        for (int e = 0; e < messages.slots(); e++) {
+        for (int e = 0; e < messages.bound(); e++) {
           if (messages.used(e) && has(e, SENT) && !has(e, READ)
               && now - messages.get(e, SENT_AT) > limit) {
             if (has(e, DELIVERED)) {
@@ -368,7 +370,7 @@ public final class ReceiptMetrics implements ReceiptListener {
     }
     if (latestMillis == UNKNOWN) {
       // messages seen before any time was known count as seen now
-      for (int e = 0; e < messages.slots(); e++) {
+      for (int e = 0; e < messages.bound(); e++) {
         if (messages.used(e)) {
           messages.set(e, SEEN_AT, millis);
         }
@@ -391,8 +393,8 @@ public final class ReceiptMetrics implements ReceiptListener {
   }
 
   /**
-   * The slot of the entry of {@code name}, whose hash is ({@code k1}, {@code k2}), added (seen
-   * {@code now}) when new; valid until the next entry is added or removed.
+   * The entry of {@code name}, whose hash is ({@code k1}, {@code k2}), added (seen {@code now})
+   * when new.
    */
   private int entry(MessageName name, long k1, long k2, long now) {
     int e = messages.find(k1, k2);
@@ -426,7 +428,7 @@ public final class ReceiptMetrics implements ReceiptListener {
     }
   }
 
-  /** Removes the entry at slot {@code e}, with its unread count and its hold on the conversation. */
+  /** Removes entry {@code e}, with its unread count and its hold on the conversation. */
   private void forget(int e) {
     int conversation = conversation(e);
     if (has(e, DELIVERED) && !has(e, READ)) {

@@ -20,7 +20,7 @@ class LongHashTableTest {
   private record Key(long k1, long k2) {}
 
   /**
-   * Keys that collide on purpose: their home slots are the first 7 and the last 7 of the table
+   * Keys that collide on purpose: their home slots are the first 7 and the last 7 of the index
    * whatever its size (so runs wrap around its end), and every k1 is shared by two keys that
    * differ in k2 alone.
    */
@@ -38,7 +38,7 @@ class LongHashTableTest {
     return new Key(k1, random.nextLong());
   }
 
-  /** Checks every entry, the size, the used slots and the order against the model. */
+  /** Checks every entry, the size, the used entries and the order against the model. */
   private static void assertSame(LongHashTable t, Map<Key, long[]> model, Set<Key> order) {
     assertEquals(model.size(), t.size());
     for (Map.Entry<Key, long[]> e : model.entrySet()) {
@@ -49,7 +49,7 @@ class LongHashTableTest {
       assertEquals(order.contains(e.getKey()), t.isLinked(slot));
     }
     int used = 0;
-    for (int s = 0; s < t.slots(); s++) {
+    for (int s = 0; s < t.bound(); s++) {
       used += t.used(s) ? 1 : 0;
     }
     assertEquals(model.size(), used);
@@ -131,45 +131,62 @@ class LongHashTableTest {
   }
 
   @Test
-  void removalShiftsBackAcrossTheEndOfTheArray() {
+  void removalShiftsBackAcrossTheEndOfTheIndex() {
     LongHashTable t = new LongHashTable(1);
-    int last = t.slots() - 1;
-    // five keys whose home is the last slot: they wrap to slots 0..3
+    int last = t.indexSlots() - 1;
+    // six keys whose home is the last index slot: their run wraps to slots 0..4
     List<Key> keys = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
+    List<Integer> entries = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
       Key k = new Key(((long) (i + 1) << 32) | last, i);
       keys.add(k);
-      t.set(t.insert(k.k1(), k.k2()), 0, i);
+      int e = t.insert(k.k1(), k.k2());
+      t.set(e, 0, 100 + i);
+      entries.add(e);
     }
-    assertEquals(last, t.find(keys.get(0).k1(), keys.get(0).k2()));
-    assertEquals(0, t.find(keys.get(1).k1(), keys.get(1).k2()));
-    t.remove(last);
-    for (int i = 1; i < 5; i++) {
-      int slot = t.find(keys.get(i).k1(), keys.get(i).k2());
-      assertEquals(i == 1 ? last : i - 2, slot, "key " + i);
-      assertEquals(i, t.get(slot, 0));
+    Key absent = new Key(((long) 99 << 32) | last, 99);
+    t.remove(entries.get(0));
+    t.remove(entries.get(3));
+    assertEquals(LongHashTable.NONE, t.find(keys.get(0).k1(), keys.get(0).k2()));
+    assertEquals(LongHashTable.NONE, t.find(keys.get(3).k1(), keys.get(3).k2()));
+    assertEquals(LongHashTable.NONE, t.find(absent.k1(), absent.k2()));
+    for (int i : List.of(1, 2, 4, 5)) {
+      assertEquals(entries.get(i), t.find(keys.get(i).k1(), keys.get(i).k2()), "key " + i);
+      assertEquals(100 + i, t.get(entries.get(i), 0));
     }
     assertEquals(4, t.size());
+    // the freed numbers are reused, newest freed first, with their values cleared
+    int again = t.insert(keys.get(0).k1(), keys.get(0).k2());
+    assertEquals(entries.get(3), again);
+    assertEquals(0, t.get(again, 0));
+    assertEquals(entries.get(0), t.insert(absent.k1(), absent.k2()));
+    assertEquals(6, t.bound());
   }
 
   @Test
   void growsByDoublingOnlyAsFarAsTheEntriesNeed() {
     LongHashTable t = new LongHashTable(1);
-    assertEquals(16, t.slots());
+    assertEquals(16, t.indexSlots());
+    assertEquals(16, t.capacity());
     Random random = new Random(7);
     List<Key> keys = new ArrayList<>();
+    List<Integer> entries = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
       Key k = spread(random);
       keys.add(k);
-      int slot = t.insert(k.k1(), k.k2());
-      t.set(slot, 0, i);
-      t.append(slot);
-      assertTrue(t.size() <= t.slots() / 2, "load at " + t.size());
+      int e = t.insert(k.k1(), k.k2());
+      entries.add(e);
+      t.set(e, 0, i);
+      t.append(e);
+      assertTrue(t.size() <= t.indexSlots() / 2, "load at " + t.size());
     }
-    // 10,000 entries need 20,000 slots at 1/2
-    assertEquals(32_768, t.slots());
+    // 10,000 entries need 20,000 index slots at 1/2, and 10,000 places
+    assertEquals(32_768, t.indexSlots());
+    assertEquals(16_384, t.capacity());
     for (int i = 0; i < keys.size(); i++) {
-      assertEquals(i, t.get(t.find(keys.get(i).k1(), keys.get(i).k2()), 0));
+      // entry numbers survive every growth
+      assertEquals(entries.get(i), t.find(keys.get(i).k1(), keys.get(i).k2()));
+      assertEquals(i, t.get(entries.get(i), 0));
     }
     // the order survived every growth
     int i = 0;
@@ -177,6 +194,33 @@ class LongHashTableTest {
       assertEquals(i++, t.get(s, 0));
     }
     assertEquals(10_000, i);
+  }
+
+  @Test
+  void entriesGrowToTheExpectedCountExactlyThenByAnEighth() {
+    LongHashTable t = new LongHashTable(5, 1_000);
+    Random random = new Random(5);
+    List<Integer> capacities = new ArrayList<>();
+    for (int i = 0; i < 1_200; i++) {
+      Key k = spread(random);
+      t.insert(k.k1(), k.k2());
+      if (capacities.isEmpty() || capacities.get(capacities.size() - 1) != t.capacity()) {
+        capacities.add(t.capacity());
+      }
+    }
+    assertEquals(List.of(16, 32, 64, 128, 256, 512, 1_000, 1_125, 1_265), capacities);
+    // an owner that evicts the oldest at its cap never needs more
+    LongHashTable capped = new LongHashTable(5, 1_000);
+    for (int i = 0; i < 50_000; i++) {
+      if (capped.size() == 1_000) {
+        capped.remove(capped.oldest());
+      }
+      Key k = spread(random);
+      capped.append(capped.insert(k.k1(), k.k2()));
+    }
+    assertEquals(1_000, capped.capacity());
+    assertEquals(1_000, capped.bound());
+    assertEquals(2_048, capped.indexSlots());
   }
 
   @Test
@@ -201,12 +245,14 @@ class LongHashTableTest {
   }
 
   @Test
-  void rejectsAZeroFirstHalfAndNegativeColumns() {
+  void rejectsAZeroFirstHalfNegativeColumnsAndNoExpectedCount() {
     assertEquals("the first half of a key must not be 0",
         assertThrows(IllegalArgumentException.class, () -> new LongHashTable(1).insert(0, 5))
             .getMessage());
     assertEquals("columns must not be negative, got -1",
         assertThrows(IllegalArgumentException.class, () -> new LongHashTable(-1)).getMessage());
+    assertEquals("expected must be positive, got 0",
+        assertThrows(IllegalArgumentException.class, () -> new LongHashTable(1, 0)).getMessage());
   }
 
   @Test
