@@ -11,7 +11,7 @@ import java.time.Clock;
  *
  * <p>Entries are primitive array cells, not objects: a full table of 100,000 keys is about 5 MB
  * (32 bytes per key, plus a 2 MB index) and gives the garbage collector nothing to copy. A key is known by its hash alone: see
- * {@link LongHashTable#hash1} for the chance of a false match (negligible).
+ * {@link LongHashTable#hash(String)} for the chance of a false match (negligible).
  *
  * <p>One lock guards the table; the hashing is done before taking it.
  */
@@ -34,12 +34,11 @@ final class InMemoryDeduplicator implements Deduplicator {
 
   @Override
   public Claim claim(String key) {
-    long k1 = LongHashTable.hash1(key);
-    long k2 = LongHashTable.hash2(key);
+    LongHashTable.Hash h = LongHashTable.hash(key);
     synchronized (table) {
-      int e = table.find(k1, k2);
+      int e = table.find(h.k1(), h.k2());
       if (e == LongHashTable.NONE) {
-        table.set(table.insert(k1, k2), AT, IN_FLIGHT);
+        table.set(table.insert(h.k1(), h.k2()), AT, IN_FLIGHT);
         return Claim.CLAIMED;
       }
       long at = table.get(e, AT);
@@ -58,13 +57,12 @@ final class InMemoryDeduplicator implements Deduplicator {
 
   @Override
   public void commit(String key) {
-    long k1 = LongHashTable.hash1(key);
-    long k2 = LongHashTable.hash2(key);
+    LongHashTable.Hash h = LongHashTable.hash(key);
     long now = clock.millis();
     synchronized (table) {
-      int e = table.find(k1, k2);
+      int e = table.find(h.k1(), h.k2());
       if (e == LongHashTable.NONE) {
-        e = table.insert(k1, k2);
+        e = table.insert(h.k1(), h.k2());
       }
       table.set(e, AT, now);
       table.append(e);
@@ -78,10 +76,9 @@ final class InMemoryDeduplicator implements Deduplicator {
 
   @Override
   public void release(String key) {
-    long k1 = LongHashTable.hash1(key);
-    long k2 = LongHashTable.hash2(key);
+    LongHashTable.Hash h = LongHashTable.hash(key);
     synchronized (table) {
-      int e = table.find(k1, k2);
+      int e = table.find(h.k1(), h.k2());
       if (e != LongHashTable.NONE && table.get(e, AT) == IN_FLIGHT) {
         table.remove(e);
       }

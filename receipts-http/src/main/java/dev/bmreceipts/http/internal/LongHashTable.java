@@ -1,6 +1,7 @@
 package dev.bmreceipts.http.internal;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * An insertion-ordered hash table of 128-bit keys with a few {@code long} value columns per entry,
@@ -8,10 +9,10 @@ import java.util.Arrays;
  * nothing to trace or copy however long they live. Not part of the API (the package is not
  * exported).
  *
- * <p><b>Keys</b> are two {@code long}s, normally {@link #hash1} and {@link #hash2} of a string (or
- * a pair of strings); the first must not be 0. Two keys are the same entry exactly when both
- * halves are equal: the table never sees the strings. See {@link #hash1} for what that costs in
- * false matches.
+ * <p><b>Keys</b> are two {@code long}s, normally the {@link #hash} of a string (or a pair of
+ * strings); the first must not be 0. Two keys are the same entry exactly when both halves are
+ * equal: the table never sees the strings. See {@link #hash(String)} for what that costs in false
+ * matches.
  *
  * <p><b>Layout.</b> Entries are numbered and stored densely, one after another in one array (key,
  * order links, values), so that an operation on an entry touches one or two cache lines. A
@@ -166,7 +167,7 @@ public final class LongHashTable {
     while (index[i] != 0) {
       i = (i + 1) & mask;
     }
-    index[i] = word(k1, e);
+    index[i] = indexWord(k1, e);
     size++;
     return e;
   }
@@ -256,45 +257,68 @@ public final class LongHashTable {
   }
 
   /**
-   * The first half of the 128-bit hash of {@code s}; never 0.
-   *
-   * <p>{@code hash1} and {@code hash2} are two 64-bit hashes computed over the string's chars
-   * with different constants (a multiply-rotate step per four chars, the length last, and the
-   * murmur3 {@code fmix64} finalizer), so that they behave as independent. A lookup of an absent
-   * key among {@code n} entries then matches a wrong entry with a probability of about
-   * {@code n / 2^128}: for 100,000 entries about 3e-34 per lookup, which is negligible even over
-   * 10^12 lookups. (64 bits would not be: about 5e-15 per lookup, and a false match means a
-   * receipt taken for delivered.) These are not cryptographic hashes: keys crafted to collide
-   * could be found, but only by a sender whose payloads the webhook accepts, and such a sender can
-   * already send the key itself.
+   * A 128-bit key: two halves, the first never 0. {@link #hash} returns one; callers that read its
+   * halves at once let the compiler keep them in registers (no object is allocated).
    */
-  public static long hash1(String s) {
-    return nonZero(fmix64(step1(chars1(SEED1, s), s.length())));
-  }
+  public record Hash(long k1, long k2) {}
 
-  /** The second half of the 128-bit hash of {@code s}; see {@link #hash1}. */
-  public static long hash2(String s) {
-    return fmix64(step2(chars2(SEED2, s), s.length()));
+  /**
+   * The 128-bit hash of {@code s}.
+   *
+   * <p>The halves are two 64-bit hashes computed in one pass over the string's chars with
+   * different constants (a multiply-rotate step per four chars, the length last, and the murmur3
+   * {@code fmix64} finalizer), so that they behave as independent. A lookup of an absent key among
+   * {@code n} entries then matches a wrong entry with a probability of about {@code n / 2^128}:
+   * for 100,000 entries about 3e-34 per lookup, which is negligible even over 10^12 lookups. (64
+   * bits would not be: about 5e-15 per lookup, and a false match means a receipt taken for
+   * delivered.) These are not cryptographic hashes: keys crafted to collide could be found, but
+   * only by a sender whose payloads the webhook accepts, and such a sender can already send the
+   * key itself.
+   */
+  public static Hash hash(String s) {
+    return absorb(s, null);
   }
 
   /**
-   * The first half of the 128-bit hash of the pair ({@code a}, {@code b}), never 0: each string's
-   * chars, then its length, so that no two pairs give the same input. See {@link #hash1}.
+   * The 128-bit hash of the pair ({@code a}, {@code b}): each string's chars, then its length, so
+   * that no two pairs give the same input. See {@link #hash(String)}.
    */
-  public static long hash1(String a, String b) {
-    long h = step1(chars1(SEED1, a), a.length());
-    return nonZero(fmix64(step1(chars1(h, b), b.length())));
+  public static Hash hash(String a, String b) {
+    return absorb(a, Objects.requireNonNull(b));
   }
 
-  /** The second half of the 128-bit hash of the pair ({@code a}, {@code b}); see {@link #hash1}. */
-  public static long hash2(String a, String b) {
-    long h = step2(chars2(SEED2, a), a.length());
-    return fmix64(step2(chars2(h, b), b.length()));
+  /** Hashes {@code a}, then {@code b} unless it is null: both halves in one pass. */
+  private static Hash absorb(String a, String b) {
+    long h1 = SEED1;
+    long h2 = SEED2;
+    String s = a;
+    for (int part = 0; ; part++) {
+      int n = s.length();
+      int i = 0;
+      for (; i + 4 <= n; i += 4) {
+        long w = word(s, i);
+        h1 = step1(h1, w);
+        h2 = step2(h2, w);
+      }
+      if (i < n) {
+        long w = tail(s, i);
+        h1 = step1(h1, w);
+        h2 = step2(h2, w);
+      }
+      h1 = step1(h1, n);
+      h2 = step2(h2, n);
+      if (part == 1 || b == null) {
+        break;
+      }
+      s = b;
+    }
+    long k1 = fmix64(h1);
+    return new Hash(k1 == 0 ? SEED1 : k1, fmix64(h2));
   }
 
   // --- internals ---
 
-  private static long word(long k1, int entry) {
+  private static long indexWord(long k1, int entry) {
     return (long) (int) k1 << 32 | (entry + 1L);
   }
 
@@ -375,24 +399,6 @@ public final class LongHashTable {
   private static final long SEED1 = 0x243F6A8885A308D3L;
   private static final long SEED2 = 0x13198A2E03707344L;
 
-  private static long chars1(long h, String s) {
-    int n = s.length();
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      h = step1(h, word(s, i));
-    }
-    return i < n ? step1(h, tail(s, i)) : h;
-  }
-
-  private static long chars2(long h, String s) {
-    int n = s.length();
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      h = step2(h, word(s, i));
-    }
-    return i < n ? step2(h, tail(s, i)) : h;
-  }
-
   private static long word(String s, int i) {
     return s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32
         | (long) s.charAt(i + 3) << 48;
@@ -424,9 +430,5 @@ public final class LongHashTable {
     k ^= k >>> 33;
     k *= 0xC4CEB9FE1A85EC53L;
     return k ^ (k >>> 33);
-  }
-
-  private static long nonZero(long h) {
-    return h == 0 ? SEED1 : h;
   }
 }

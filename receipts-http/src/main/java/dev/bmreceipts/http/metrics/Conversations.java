@@ -25,11 +25,10 @@ final class Conversations {
 
   /** The number of {@code conversationId}, held once more (see {@link #release}). */
   int acquire(String conversationId) {
-    long k1 = LongHashTable.hash1(conversationId);
-    long k2 = LongHashTable.hash2(conversationId);
-    int n = table.find(k1, k2);
+    LongHashTable.Hash h = LongHashTable.hash(conversationId);
+    int n = table.find(h.k1(), h.k2());
     if (n == LongHashTable.NONE) {
-      n = table.insert(k1, k2);
+      n = table.insert(h.k1(), h.k2());
       if (n >= ids.length) {
         ids = Arrays.copyOf(ids, Math.max(n + 1, ids.length * 2));
       }

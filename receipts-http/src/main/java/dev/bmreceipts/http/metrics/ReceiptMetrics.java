@@ -143,8 +143,7 @@ public final class ReceiptMetrics implements ReceiptListener {
     String agent = event.agent().isEmpty() ? NO_AGENT : event.agent();
     MessageName name = event.message();
     // hashed before the lock, to keep it short
-    long k1 = LongHashTable.hash1(name.conversationId(), name.messageId());
-    long k2 = LongHashTable.hash2(name.conversationId(), name.messageId());
+    LongHashTable.Hash h = LongHashTable.hash(name.conversationId(), name.messageId());
     lock.lock();
     try {
       received[type.ordinal()]++;
@@ -158,7 +157,7 @@ public final class ReceiptMetrics implements ReceiptListener {
       }
       long now = nowMillis();
       evictOld(now);
-      int e = entry(name, k1, k2, now);
+      int e = entry(name, h.k1(), h.k2(), now);
       if (type == ReceiptType.DELIVERED) {
         delivered(e, created);
       } else {
@@ -215,14 +214,13 @@ public final class ReceiptMetrics implements ReceiptListener {
     Objects.requireNonNull(message, "message cannot be null");
     Objects.requireNonNull(sentAt, "sentAt cannot be null");
     long sent = millis(sentAt);
-    long k1 = LongHashTable.hash1(message.conversationId(), message.messageId());
-    long k2 = LongHashTable.hash2(message.conversationId(), message.messageId());
+    LongHashTable.Hash h = LongHashTable.hash(message.conversationId(), message.messageId());
     lock.lock();
     try {
       advance(sent);
       long now = nowMillis();
       evictOld(now);
-      int e = entry(message, k1, k2, now);
+      int e = entry(message, h.k1(), h.k2(), now);
       if (has(e, SENT)) {
         return;
       }

@@ -262,20 +262,20 @@ class LongHashTableTest {
     int n = 200_000;
     for (int i = 0; i < n; i++) {
       String key = "conversations/c-" + (i % 97) + "/messages/m-" + i + "|DELIVERED";
-      long h1 = LongHashTable.hash1(key);
+      long h1 = LongHashTable.hash(key).k1();
       assertNotEquals(0, h1);
       firsts.add(h1);
-      seconds.add(LongHashTable.hash2(key));
+      seconds.add(LongHashTable.hash(key).k2());
     }
     // 64-bit collisions among 200,000 random values: expected 1e-9
     assertEquals(n, firsts.size());
     assertEquals(n, seconds.size());
-    assertNotEquals(LongHashTable.hash1("ab", "c"), LongHashTable.hash1("a", "bc"));
-    assertNotEquals(LongHashTable.hash2("ab", "c"), LongHashTable.hash2("a", "bc"));
-    assertNotEquals(LongHashTable.hash1("a\0", "b"), LongHashTable.hash1("a", "b"));
-    assertNotEquals(LongHashTable.hash1(""), LongHashTable.hash1("\0"));
-    assertNotEquals(LongHashTable.hash1("a", ""), LongHashTable.hash1("", "a"));
-    assertEquals(LongHashTable.hash1("c", "m"), LongHashTable.hash1(new String("c"), "m"));
+    assertNotEquals(LongHashTable.hash("ab", "c").k1(), LongHashTable.hash("a", "bc").k1());
+    assertNotEquals(LongHashTable.hash("ab", "c").k2(), LongHashTable.hash("a", "bc").k2());
+    assertNotEquals(LongHashTable.hash("a\0", "b").k1(), LongHashTable.hash("a", "b").k1());
+    assertNotEquals(LongHashTable.hash("").k1(), LongHashTable.hash("\0").k1());
+    assertNotEquals(LongHashTable.hash("a", "").k1(), LongHashTable.hash("", "a").k1());
+    assertEquals(LongHashTable.hash("c", "m"), LongHashTable.hash(new String("c"), "m"));
   }
 
   @Test
@@ -293,15 +293,15 @@ class LongHashTableTest {
       String a = new String(chars);
       chars[random.nextInt(chars.length)] ^= (char) (1 << random.nextInt(7));
       String b = new String(chars);
-      long d1 = LongHashTable.hash1(a) ^ LongHashTable.hash1(b);
-      long d2 = LongHashTable.hash2(a) ^ LongHashTable.hash2(b);
+      long d1 = LongHashTable.hash(a).k1() ^ LongHashTable.hash(b).k1();
+      long d2 = LongHashTable.hash(a).k2() ^ LongHashTable.hash(b).k2();
       flips1 += Long.bitCount(d1);
       flips2 += Long.bitCount(d2);
       // the two halves must not change alike
       same += Long.bitCount(~(d1 ^ d2));
     }
-    assertTrue(Math.abs(flips1 / (double) n - 32) < 0.5, "hash1 flips " + flips1 / (double) n);
-    assertTrue(Math.abs(flips2 / (double) n - 32) < 0.5, "hash2 flips " + flips2 / (double) n);
+    assertTrue(Math.abs(flips1 / (double) n - 32) < 0.5, "first half flips " + flips1 / (double) n);
+    assertTrue(Math.abs(flips2 / (double) n - 32) < 0.5, "second half flips " + flips2 / (double) n);
     assertTrue(Math.abs(same / (double) n - 32) < 0.5, "halves alike " + same / (double) n);
   }
 }
