@@ -32,7 +32,7 @@ import java.util.Objects;
  *
  * <p><b>Order.</b> Entries can be linked into one list, oldest first ({@link #append},
  * {@link #unlink}, {@link #oldest}, {@link #newer}), for eviction in insertion or commit order. An
- * entry is unlinked when inserted.
+ * entry is unlinked when inserted. Only the order list's head has no valid back link.
  *
  * <p>Not thread-safe: its owner holds a lock around every call.
  */
@@ -227,20 +227,26 @@ public final class LongHashTable {
 
   /** Takes {@code entry} out of the order list; does nothing when it is not in it. */
   public void unlink(int entry) {
-    int p = prev(entry);
+    long l = data[entry * stride + LINKS];
+    int p = (int) (l >> 32);
     if (p == UNLINKED) {
       return;
     }
-    int n = next(entry);
-    if (p == NONE) {
+    int n = (int) l;
+    if (entry == head) {
+      // the new head's prev is left stale: a head's prev is never read, and not writing it spares
+      // a cache miss on the entry after the oldest at every eviction
       head = n;
+      if (n == NONE) {
+        tail = NONE;
+      }
     } else {
       setNext(p, n);
-    }
-    if (n == NONE) {
-      tail = p;
-    } else {
-      setPrev(n, p);
+      if (n == NONE) {
+        tail = p;
+      } else {
+        setPrev(n, p);
+      }
     }
     setLinks(entry, UNLINKED, UNLINKED);
     linked--;
