@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,8 +24,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Our share of a webhook request, without the HTTP server: {@link Webhook#process} on the payloads
  * of {@code bench/webhook.sh} (distinct signed 3-receipt payloads), with the demo's listeners (a
- * counter and {@link ReceiptMetrics}) and the default dedupe, against the signature check and
- * parse alone. The difference is what dedupe and metrics cost per request. Not a target, a
+ * counter and {@link ReceiptMetrics}) or the counter alone, and the default dedupe, against the
+ * signature check and parse alone. The differences are what dedupe and metrics cost per request. Not a target, a
  * diagnostic for benchmark 1 (run with {@code -prof gc}).
  *
  * <p>The payloads cycle through a pool of {@link #POOL} whose 262,144 dedupe keys and 196,608
@@ -40,6 +41,13 @@ public class WebhookBenchmark {
   public static final int POOL = 65_536;
 
   private static final String KEY = "bench-signing-key-0123456789";
+
+  /**
+   * The listeners: {@code metrics} is the demo's (a counter and {@link ReceiptMetrics}),
+   * {@code counter} the counter alone, so that the difference is what the metrics cost.
+   */
+  @Param({"metrics", "counter"})
+  public String listeners = "metrics";
 
   private byte[][] bodies;
   private String[] signatures;
@@ -61,8 +69,11 @@ public class WebhookBenchmark {
       signatures[i] = signature.sign(bodies[i]);
     }
     ReceiptListener counter = e -> counted.increment();
-    webhook = Webhook.builder().signingKey(KEY).receiptListener(counter)
-        .receiptListener(ReceiptMetrics.builder().build()).build();
+    Webhook.Builder builder = Webhook.builder().signingKey(KEY).receiptListener(counter);
+    if (listeners.equals("metrics")) {
+      builder.receiptListener(ReceiptMetrics.builder().build());
+    }
+    webhook = builder.build();
     for (int i = 0; i < POOL; i++) {
       if (process().status() != 200) {
         throw new IllegalStateException("payload " + i + " was not answered 200");
