@@ -66,11 +66,7 @@ final class InMemoryDeduplicator implements Deduplicator {
       }
       table.set(e, AT, now);
       table.append(e);
-      int oldest;
-      while ((oldest = table.oldest()) != LongHashTable.NONE
-          && (table.linked() > maxEntries || now - table.get(oldest, AT) >= maxAgeMillis)) {
-        table.remove(oldest);
-      }
+      evict(now);
     }
   }
 
@@ -82,6 +78,101 @@ final class InMemoryDeduplicator implements Deduplicator {
       if (e != LongHashTable.NONE && table.get(e, AT) == IN_FLIGHT) {
         table.remove(e);
       }
+    }
+  }
+
+  /**
+   * Claims {@code keys[0..count)}, which are distinct, in order under one lock, each as
+   * {@link #claim} would: the webhook's path for a request's keys. It stops after the first
+   * {@link Claim#BUSY}, and after the first key when {@code firstDeliveredStops} and that key is
+   * {@link Claim#DELIVERED}. Each answer goes to {@code claims[i]}, and the entry of each claimed
+   * key to {@code entries[i]} for {@link #commitAll} or {@link #releaseAll}: an entry in flight is
+   * neither evicted nor moved, so its number holds until then. The keys are hashed once, before
+   * the lock.
+   *
+   * @return how many keys were looked at
+   */
+  int claimAll(String[] keys, int count, boolean firstDeliveredStops, Claim[] claims,
+      int[] entries) {
+    long[] hashes = new long[2 * count];
+    for (int i = 0; i < count; i++) {
+      LongHashTable.Hash h = LongHashTable.hash(keys[i]);
+      hashes[2 * i] = h.k1();
+      hashes[2 * i + 1] = h.k2();
+    }
+    synchronized (table) {
+      long now = Long.MIN_VALUE;
+      for (int i = 0; i < count; i++) {
+        long k1 = hashes[2 * i];
+        long k2 = hashes[2 * i + 1];
+        int e = table.find(k1, k2);
+        Claim c;
+        if (e == LongHashTable.NONE) {
+          e = table.insert(k1, k2);
+          table.set(e, AT, IN_FLIGHT);
+          c = Claim.CLAIMED;
+        } else {
+          long at = table.get(e, AT);
+          if (at == IN_FLIGHT) {
+            c = Claim.BUSY;
+          } else {
+            if (now == Long.MIN_VALUE) {
+              now = clock.millis();
+            }
+            if (now - at < maxAgeMillis) {
+              c = Claim.DELIVERED;
+            } else {
+              table.set(e, AT, IN_FLIGHT);
+              table.unlink(e);
+              c = Claim.CLAIMED;
+            }
+          }
+        }
+        claims[i] = c;
+        entries[i] = e;
+        if (c == Claim.BUSY || (i == 0 && firstDeliveredStops && c == Claim.DELIVERED)) {
+          return i + 1;
+        }
+      }
+      return count;
+    }
+  }
+
+  /** Commits, in order and under one lock, the keys {@link #claimAll} answered CLAIMED. */
+  void commitAll(Claim[] claims, int[] entries, int count) {
+    long now = clock.millis();
+    synchronized (table) {
+      boolean any = false;
+      for (int i = 0; i < count; i++) {
+        if (claims[i] == Claim.CLAIMED) {
+          table.set(entries[i], AT, now);
+          table.append(entries[i]);
+          any = true;
+        }
+      }
+      if (any) {
+        evict(now);
+      }
+    }
+  }
+
+  /** Releases, under one lock, the keys {@link #claimAll} answered CLAIMED and still in flight. */
+  void releaseAll(Claim[] claims, int[] entries, int count) {
+    synchronized (table) {
+      for (int i = 0; i < count; i++) {
+        if (claims[i] == Claim.CLAIMED && table.get(entries[i], AT) == IN_FLIGHT) {
+          table.remove(entries[i]);
+        }
+      }
+    }
+  }
+
+  /** Forgets the oldest commits past the cap or the age; the caller holds the lock. */
+  private void evict(long now) {
+    int oldest;
+    while ((oldest = table.oldest()) != LongHashTable.NONE
+        && (table.linked() > maxEntries || now - table.get(oldest, AT) >= maxAgeMillis)) {
+      table.remove(oldest);
     }
   }
 

@@ -94,6 +94,8 @@ public final class Webhook {
   private final PayloadListener[] payloadListeners;
   private final WebhookObserver observer;
   private final Deduplicator deduplicator;
+  /** The deduplicator when it is the in-memory store, whose batch path takes one lock a phase. */
+  private final InMemoryDeduplicator inMemory;
   private final int threads;
   private final ThreadLocal<Body> bodies = ThreadLocal.withInitial(Body::new);
 
@@ -110,6 +112,7 @@ public final class Webhook {
         ? b.deduplicator
         : Deduplicator.inMemory(
             Deduplicator.DEFAULT_MAX_ENTRIES, Deduplicator.DEFAULT_MAX_AGE, b.clock);
+    this.inMemory = deduplicator instanceof InMemoryDeduplicator d ? d : null;
     this.threads = b.threads;
   }
 
@@ -285,39 +288,46 @@ public final class Webhook {
   private WebhookResponse receipts(UserReceipts payload, Outcome outcome) {
     List<Receipt> receipts = payload.receipts();
     int n = receipts.size();
-    String[] claimed = new String[n + 1];
-    int claims = 0;
+    Optional<String> requestId = payload.requestId();
+    boolean request = requestId.isPresent();
+    // the request's distinct keys, its request id's first; keyOf[i] is receipt i's key, or -1 when
+    // it repeats an earlier receipt of the payload (delivered once)
+    String[] keys = new String[n + 1];
+    int[] keyOf = new int[n];
+    int count = 0;
+    if (request) {
+      keys[count++] = "request " + requestId.get();
+    }
+    Set<String> seen = n > 8 ? new HashSet<>() : null;
+    for (int i = 0; i < n; i++) {
+      Receipt r = receipts.get(i);
+      String key = r.message().toString() + "|" + r.rawType();
+      if (seen != null ? !seen.add(key) : contains(keys, count, key)) {
+        keyOf[i] = -1;
+      } else {
+        keyOf[i] = count;
+        keys[count++] = key;
+      }
+    }
+    Deduplicator.Claim[] claims = new Deduplicator.Claim[count];
+    int[] entries = new int[count];
+    int looked = 0;
     Receipt[] fresh = new Receipt[n];
     int freshCount = 0;
     boolean done = false;
     try {
-      Optional<String> requestId = payload.requestId();
-      if (requestId.isPresent()) {
-        String key = "request " + requestId.get();
-        Deduplicator.Claim c = deduplicator.claim(key);
-        if (c == Deduplicator.Claim.DELIVERED) {
-          done = true;
-          return OK;
-        }
-        if (c == Deduplicator.Claim.BUSY) {
-          return BUSY;
-        }
-        claimed[claims++] = key;
+      looked = claimAll(keys, count, request, claims, entries);
+      if (request && claims[0] == Deduplicator.Claim.DELIVERED) {
+        done = true;
+        return OK;
       }
-      Set<String> seen = n > 8 ? new HashSet<>() : null;
+      if (looked > 0 && claims[looked - 1] == Deduplicator.Claim.BUSY) {
+        return BUSY;
+      }
       for (int i = 0; i < n; i++) {
-        Receipt r = receipts.get(i);
-        String key = r.message().toString() + "|" + r.rawType();
-        if (seen != null ? !seen.add(key) : contains(claimed, claims, key)) {
-          continue; // the same receipt twice in one payload: deliver it once
-        }
-        Deduplicator.Claim c = deduplicator.claim(key);
-        if (c == Deduplicator.Claim.BUSY) {
-          return BUSY;
-        }
-        if (c == Deduplicator.Claim.CLAIMED) {
-          claimed[claims++] = key;
-          fresh[freshCount++] = r;
+        int k = keyOf[i];
+        if (k >= 0 && claims[k] == Deduplicator.Claim.CLAIMED) {
+          fresh[freshCount++] = receipts.get(i);
         }
       }
       if (freshCount > 0) {
@@ -330,9 +340,7 @@ public final class Webhook {
           l.onReceipts(batch);
         }
       }
-      for (int i = 0; i < claims; i++) {
-        deduplicator.commit(claimed[i]);
-      }
+      finishAll(keys, claims, entries, looked, true);
       done = true;
       if (outcome != null) {
         outcome.receipts = freshCount;
@@ -345,8 +353,49 @@ public final class Webhook {
       return LISTENER_FAILED;
     } finally {
       if (!done) {
-        for (int i = 0; i < claims; i++) {
-          deduplicator.release(claimed[i]);
+        finishAll(keys, claims, entries, looked, false);
+      }
+    }
+  }
+
+  /**
+   * Claims a request's distinct keys in order, as {@link InMemoryDeduplicator#claimAll} does (one
+   * lock for all, on the default store; one {@link Deduplicator#claim} each on any other), and
+   * answers how many were looked at.
+   */
+  private int claimAll(String[] keys, int count, boolean firstIsRequest,
+      Deduplicator.Claim[] claims, int[] entries) {
+    if (inMemory != null) {
+      return inMemory.claimAll(keys, count, firstIsRequest, claims, entries);
+    }
+    for (int i = 0; i < count; i++) {
+      Deduplicator.Claim c = deduplicator.claim(keys[i]);
+      claims[i] = c;
+      if (c == Deduplicator.Claim.BUSY
+          || (i == 0 && firstIsRequest && c == Deduplicator.Claim.DELIVERED)) {
+        return i + 1;
+      }
+    }
+    return count;
+  }
+
+  /** Commits (or releases) the keys of the first {@code looked} that {@link #claimAll} claimed. */
+  private void finishAll(String[] keys, Deduplicator.Claim[] claims, int[] entries, int looked,
+      boolean commit) {
+    if (inMemory != null) {
+      if (commit) {
+        inMemory.commitAll(claims, entries, looked);
+      } else {
+        inMemory.releaseAll(claims, entries, looked);
+      }
+      return;
+    }
+    for (int i = 0; i < looked; i++) {
+      if (claims[i] == Deduplicator.Claim.CLAIMED) {
+        if (commit) {
+          deduplicator.commit(keys[i]);
+        } else {
+          deduplicator.release(keys[i]);
         }
       }
     }

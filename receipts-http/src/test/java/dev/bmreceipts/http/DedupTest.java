@@ -162,6 +162,100 @@ class DedupTest {
     }
   }
 
+  /** A store of the host's own: the in-memory one behind the interface, with every call recorded. */
+  private static final class RecordingStore implements Deduplicator {
+    final Deduplicator inner = Deduplicator.inMemory();
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public synchronized Claim claim(String key) {
+      Claim c = inner.claim(key);
+      calls.add("claim " + key + " " + c);
+      return c;
+    }
+
+    @Override
+    public synchronized void commit(String key) {
+      calls.add("commit " + key);
+      inner.commit(key);
+    }
+
+    @Override
+    public synchronized void release(String key) {
+      calls.add("release " + key);
+      inner.release(key);
+    }
+  }
+
+  @Test
+  void aStoreOfTheHostsOwnSeesEachKeyClaimedThenCommittedOrReleased() {
+    RecordingStore store = new RecordingStore();
+    AtomicInteger failures = new AtomicInteger(1);
+    WebhookFixture.Seen seen = new WebhookFixture.Seen();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
+        .receiptListener(e -> {
+          if (failures.getAndDecrement() > 0) {
+            throw new IllegalStateException("down once");
+          }
+        }).receiptListener(seen).build())) {
+      String body = receipts("R1", receipt("M1", "READ"), receipt("M1", "READ"),
+          receipt("M2", "DELIVERED"));
+      String m1 = "conversations/C/messages/M1|READ";
+      String m2 = "conversations/C/messages/M2|DELIVERED";
+      assertEquals(500, post(server, body).statusCode());
+      assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
+          "claim " + m2 + " CLAIMED", "release request R1", "release " + m1, "release " + m2),
+          store.calls);
+      store.calls.clear();
+      assertEquals(200, post(server, body).statusCode());
+      assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
+          "claim " + m2 + " CLAIMED", "commit request R1", "commit " + m1, "commit " + m2),
+          store.calls);
+      store.calls.clear();
+      // a redelivery stops at its request id
+      assertEquals(200, post(server, body).statusCode());
+      assertEquals(List.of("claim request R1 DELIVERED"), store.calls);
+      store.calls.clear();
+      // a delivered receipt in a new request is skipped; the new one claimed and committed
+      assertEquals(200, post(server, receipts("R2", receipt("M2", "DELIVERED"),
+          receipt("M3", "READ"))).statusCode());
+      String m3 = "conversations/C/messages/M3|READ";
+      assertEquals(List.of("claim request R2 CLAIMED", "claim " + m2 + " DELIVERED",
+          "claim " + m3 + " CLAIMED", "commit request R2", "commit " + m3), store.calls);
+      assertEquals(List.of("M1|READ", "M2|DELIVERED", "M3|READ"), seen.list());
+    }
+  }
+
+  @Test
+  void theDefaultStoreAndAStoreOfTheHostsOwnAnswerAlike() throws Exception {
+    List<String> bodies = List.of(
+        receipts("R1", receipt("M1", "READ"), receipt("M2", "READ")),
+        receipts("R1", receipt("M1", "READ"), receipt("M2", "READ")),
+        receipts("R2", receipt("M2", "READ"), receipt("M3", "DELIVERED")),
+        receipts(null, receipt("M3", "DELIVERED"), receipt("M3", "READ"), receipt("M3", "READ")),
+        receipts(null),
+        receipts("R3"),
+        receipts("R3", receipt("M4", "READ")));
+    List<String> answers = new ArrayList<>();
+    List<List<String>> seenLists = new ArrayList<>();
+    for (Deduplicator store : List.of(Deduplicator.inMemory(), new RecordingStore())) {
+      WebhookFixture.Seen seen = new WebhookFixture.Seen();
+      StringBuilder statuses = new StringBuilder();
+      try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
+          .receiptListener(seen).build())) {
+        for (String body : bodies) {
+          statuses.append(post(server, body).statusCode()).append(' ');
+        }
+      }
+      answers.add(statuses.toString());
+      seenLists.add(seen.list());
+    }
+    assertEquals("200 200 200 200 200 200 200 ", answers.get(0));
+    assertEquals(answers.get(0), answers.get(1));
+    assertEquals(List.of("M1|READ", "M2|READ", "M3|DELIVERED", "M3|READ"), seenLists.get(0));
+    assertEquals(seenLists.get(0), seenLists.get(1));
+  }
+
   @Test
   void inMemoryRejectsBadBounds() {
     assertEquals("maxEntries must be at least 1, was 0", assertThrows(IllegalArgumentException.class,

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.bmreceipts.http.Deduplicator.Claim;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -118,5 +121,75 @@ class InMemoryDeduplicatorTest {
       assertEquals(Claim.BUSY, d.claim(k), k);
     }
     assertEquals(Claim.CLAIMED, d.claim(firstCommitted));
+  }
+
+  /** A batch claimed and not yet finished: its keys, answers and entries. */
+  private record Batch(String[] keys, Claim[] claims, int[] entries, int looked) {}
+
+  /** The per-key protocol the batch path must match, on a second store. */
+  private static int claimOneByOne(Deduplicator d, String[] keys, boolean firstStops,
+      Claim[] claims) {
+    for (int i = 0; i < keys.length; i++) {
+      claims[i] = d.claim(keys[i]);
+      if (claims[i] == Claim.BUSY || (i == 0 && firstStops && claims[i] == Claim.DELIVERED)) {
+        return i + 1;
+      }
+    }
+    return keys.length;
+  }
+
+  @Test
+  void batchesAnswerAsTheSameKeysClaimedCommittedAndReleasedOneByOne() {
+    MutableClock clock = new MutableClock();
+    InMemoryDeduplicator batched =
+        (InMemoryDeduplicator) Deduplicator.inMemory(40, Duration.ofMinutes(10), clock);
+    InMemoryDeduplicator single =
+        (InMemoryDeduplicator) Deduplicator.inMemory(40, Duration.ofMinutes(10), clock);
+    Random random = new Random(17);
+    List<Batch> open = new ArrayList<>();
+    for (int step = 0; step < 20_000; step++) {
+      if (open.size() < 3 && random.nextBoolean()) {
+        // a new request: 1 to 5 distinct keys from a pool of 90, its "request id" first
+        Set<String> distinct = new LinkedHashSet<>();
+        int size = 1 + random.nextInt(5);
+        while (distinct.size() < size) {
+          distinct.add("k" + random.nextInt(90));
+        }
+        String[] keys = distinct.toArray(new String[0]);
+        boolean firstStops = random.nextBoolean();
+        Claim[] claims = new Claim[keys.length];
+        int[] entries = new int[keys.length];
+        int looked = batched.claimAll(keys, keys.length, firstStops, claims, entries);
+        Claim[] expected = new Claim[keys.length];
+        assertEquals(claimOneByOne(single, keys, firstStops, expected), looked, "step " + step);
+        assertEquals(Arrays.asList(expected), Arrays.asList(claims), "step " + step);
+        open.add(new Batch(keys, claims, entries, looked));
+      } else if (!open.isEmpty()) {
+        int i = random.nextInt(open.size());
+        Batch b = open.remove(i);
+        boolean commit = random.nextInt(4) != 0;
+        if (commit) {
+          batched.commitAll(b.claims(), b.entries(), b.looked());
+        } else {
+          batched.releaseAll(b.claims(), b.entries(), b.looked());
+        }
+        for (int k = 0; k < b.looked(); k++) {
+          if (b.claims()[k] == Claim.CLAIMED) {
+            if (commit) {
+              single.commit(b.keys()[k]);
+            } else {
+              single.release(b.keys()[k]);
+            }
+          }
+        }
+      }
+      if (random.nextInt(50) == 0) {
+        clock.advance(Duration.ofMinutes(1 + random.nextInt(4)));
+      }
+      assertEquals(single.size(), batched.size(), "size at step " + step);
+    }
+    for (int k = 0; k < 90; k++) {
+      assertEquals(single.claim("k" + k), batched.claim("k" + k), "k" + k);
+    }
   }
 }
