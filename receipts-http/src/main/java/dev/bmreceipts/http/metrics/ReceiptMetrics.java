@@ -138,33 +138,69 @@ public final class ReceiptMetrics implements ReceiptListener {
   @Override
   public void onReceipt(ReceiptEvent event) {
     Objects.requireNonNull(event, "event cannot be null");
-    ReceiptType type = event.type();
-    long created = event.createTime().instant().map(ReceiptMetrics::millis).orElse(UNKNOWN);
-    String agent = event.agent().isEmpty() ? NO_AGENT : event.agent();
-    MessageName name = event.message();
     // hashed before the lock, to keep it short
+    MessageName name = event.message();
     LongHashTable.Hash h = LongHashTable.hash(name.conversationId(), name.messageId());
+    long created = created(event);
     lock.lock();
     try {
-      received[type.ordinal()]++;
-      countAgent(agent);
-      if (created == UNKNOWN) {
-        unparsable++;
-      }
-      advance(created);
-      if (type == ReceiptType.RECEIPT_TYPE_UNSPECIFIED) {
-        return;
-      }
-      long now = nowMillis();
-      evictOld(now);
-      int e = entry(name, h.k1(), h.k2(), now);
-      if (type == ReceiptType.DELIVERED) {
-        delivered(e, created);
-      } else {
-        read(e, created);
+      count(event, created, h.k1(), h.k2());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Counts a payload's receipts, in order, under one lock. Thread-safe, never throws for
+   * well-formed events.
+   *
+   * @throws NullPointerException when {@code events} or one of them is null
+   */
+  @Override
+  public void onReceipts(List<ReceiptEvent> events) {
+    int n = events.size();
+    long[] keys = new long[3 * n];
+    for (int i = 0; i < n; i++) {
+      ReceiptEvent event = Objects.requireNonNull(events.get(i), "event cannot be null");
+      MessageName name = event.message();
+      LongHashTable.Hash h = LongHashTable.hash(name.conversationId(), name.messageId());
+      keys[3 * i] = h.k1();
+      keys[3 * i + 1] = h.k2();
+      keys[3 * i + 2] = created(event);
+    }
+    lock.lock();
+    try {
+      for (int i = 0; i < n; i++) {
+        count(events.get(i), keys[3 * i + 2], keys[3 * i], keys[3 * i + 1]);
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private static long created(ReceiptEvent event) {
+    return event.createTime().instant().map(ReceiptMetrics::millis).orElse(UNKNOWN);
+  }
+
+  /** Counts one receipt whose name hashes to ({@code k1}, {@code k2}); the caller holds the lock. */
+  private void count(ReceiptEvent event, long created, long k1, long k2) {
+    ReceiptType type = event.type();
+    received[type.ordinal()]++;
+    countAgent(event.agent().isEmpty() ? NO_AGENT : event.agent());
+    if (created == UNKNOWN) {
+      unparsable++;
+    }
+    advance(created);
+    if (type == ReceiptType.RECEIPT_TYPE_UNSPECIFIED) {
+      return;
+    }
+    long now = nowMillis();
+    evictOld(now);
+    int e = entry(event.message(), k1, k2, now);
+    if (type == ReceiptType.DELIVERED) {
+      delivered(e, created);
+    } else {
+      read(e, created);
     }
   }
 

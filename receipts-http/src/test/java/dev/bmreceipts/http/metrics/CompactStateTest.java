@@ -9,6 +9,8 @@ import dev.bmreceipts.http.MutableClock;
 import dev.bmreceipts.http.ReceiptEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +23,12 @@ class CompactStateTest {
   private static final String[] TYPES = {"DELIVERED", "DELIVERED", "READ", "READ",
       "RECEIPT_TYPE_UNSPECIFIED"};
 
-  private static void replay(long seed, boolean timeFromReceipts) {
+  /**
+   * Replays random traffic into both; with {@code batched}, receipts that arrive at the same
+   * instant reach the compact one as one {@link ReceiptMetrics#onReceipts} call, as a payload's
+   * receipts do, while the legacy one gets them one by one.
+   */
+  private static void replay(long seed, boolean timeFromReceipts, boolean batched) {
     Random random = new Random(seed);
     MutableClock clock = new MutableClock(Events.T0);
     int maxMessages = 60;
@@ -34,14 +41,21 @@ class CompactStateTest {
         clock, timeFromReceipts, maxMessages, maxAge, overdueAfter, 4);
     Instant time = Events.T0;
     long overdueUnread = 0;
+    List<ReceiptEvent> pending = new ArrayList<>();
+    int batches = 0;
     for (int op = 0; op < 6_000; op++) {
       String conv = "c" + random.nextInt(9);
       String msg = "m" + random.nextInt(40);
       // slow phases evict by the cap, fast ones by age
       int step = (op / 1_000) % 2 == 0 ? 3 : 60;
       time = time.plusSeconds(random.nextInt(step));
-      clock.advance(Duration.ofSeconds(random.nextInt(step)));
+      int advance = random.nextInt(step);
+      if (advance > 0) {
+        batches += flush(compact, pending);
+      }
+      clock.advance(Duration.ofSeconds(advance));
       if (random.nextInt(6) == 0) {
+        batches += flush(compact, pending);
         MessageName name = MessageName.of(conv, msg);
         Instant sent = time.minusSeconds(random.nextInt(600));
         compact.messageSent(name, sent);
@@ -50,15 +64,22 @@ class CompactStateTest {
         ReceiptType type = ReceiptType.valueOf(TYPES[random.nextInt(TYPES.length)]);
         String created = random.nextInt(20) == 0 ? "SEND_TIME" : time.toString();
         ReceiptEvent e = Events.event(type, conv, msg, created);
-        compact.onReceipt(e);
+        if (batched) {
+          pending.add(e);
+        } else {
+          compact.onReceipt(e);
+        }
         legacy.onReceipt(e);
       }
       if (op % 50 == 0) {
+        batches += flush(compact, pending);
         MetricsSnapshot s = compact.snapshot();
         assertEquals(legacy.snapshot(), s, "at op " + op);
         overdueUnread += s.overdueUnread();
       }
     }
+    batches += flush(compact, pending);
+    assertTrue(!batched || batches > 100, "batches of more than one receipt: " + batches);
     MetricsSnapshot last = compact.snapshot();
     assertEquals(legacy.snapshot(), last);
     assertTrue(last.evictedByCap() > 0 && last.evictedByAge() > 0 && last.outOfOrder() > 0
@@ -66,16 +87,33 @@ class CompactStateTest {
         "the run must reach every path: " + last);
   }
 
+  /** Passes the pending receipts as one batch; answers 1 when it held more than one. */
+  private static int flush(ReceiptMetrics compact, List<ReceiptEvent> pending) {
+    if (pending.isEmpty()) {
+      return 0;
+    }
+    compact.onReceipts(List.copyOf(pending));
+    int many = pending.size() > 1 ? 1 : 0;
+    pending.clear();
+    return many;
+  }
+
   @Test
   void givesTheSameSnapshotsAsTheMapOfEntriesOnTheClock() {
-    replay(1, false);
-    replay(2, false);
+    replay(1, false, false);
+    replay(2, false, false);
   }
 
   @Test
   void givesTheSameSnapshotsAsTheMapOfEntriesInReplayMode() {
-    replay(3, true);
-    replay(4, true);
+    replay(3, true, false);
+    replay(4, true, false);
+  }
+
+  @Test
+  void aPayloadsReceiptsInOneCallCountAsTheSameReceiptsOneByOne() {
+    replay(5, false, true);
+    replay(6, true, true);
   }
 
   @Test
