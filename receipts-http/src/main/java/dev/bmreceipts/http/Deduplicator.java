@@ -11,8 +11,10 @@ import java.util.Objects;
  *
  * <p>Keys are opaque strings: {@code "request " + requestId} for a payload with a request id, and
  * {@code message name + "|" + receipt type} for each receipt. For each request the webhook claims
- * every key first, then calls the listeners, then commits every key when all returned normally,
- * or releases every key when one threw (or a claim answered {@link Claim#BUSY}).
+ * its keys first, in that order, stopping at a request id already {@link Claim#DELIVERED} (the
+ * whole request is a redelivery) or at the first {@link Claim#BUSY}. Then it calls the listeners,
+ * then commits every key it claimed when all returned normally, or releases them when one threw
+ * or a claim answered {@link Claim#BUSY}.
  *
  * <p>Implementations must be thread-safe and atomic per key: of two concurrent claims of a key
  * that is not delivered, exactly one gets {@link Claim#CLAIMED}.
@@ -49,7 +51,8 @@ public interface Deduplicator {
 
   /**
    * An in-memory store that forgets a delivered key after {@code maxAge}, and forgets the oldest
-   * delivered keys when it holds more than {@code maxEntries}.
+   * delivered keys when it holds more than {@code maxEntries}. A webhook using it claims a
+   * request's keys under one lock and commits them under one more, instead of one per key.
    */
   static Deduplicator inMemory(int maxEntries, Duration maxAge, Clock clock) {
     if (maxEntries < 1) {
