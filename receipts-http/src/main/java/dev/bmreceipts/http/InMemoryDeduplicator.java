@@ -85,10 +85,10 @@ final class InMemoryDeduplicator implements Deduplicator {
    * Claims {@code keys[0..count)}, which are distinct, in order under one lock, each as
    * {@link #claim} would: the webhook's path for a request's keys. It stops after the first
    * {@link Claim#BUSY}, and after the first key when {@code firstDeliveredStops} and that key is
-   * {@link Claim#DELIVERED}. Each answer goes to {@code claims[i]}, and the entry of each claimed
-   * key to {@code entries[i]} for {@link #commitAll} or {@link #releaseAll}: an entry in flight is
-   * neither evicted nor moved, so its number holds until then. The keys are hashed once, before
-   * the lock.
+   * {@link Claim#DELIVERED}. Each answer goes to {@code claims[i]} (keys not looked at keep
+   * theirs, null), and the entry of each claimed key to {@code entries[i]} for
+   * {@link #commitAll} or {@link #releaseAll}: an entry in flight is neither evicted nor moved,
+   * so its number holds until then. The keys are hashed once, before the lock.
    *
    * @return how many keys were looked at
    */

@@ -311,12 +311,11 @@ public final class Webhook {
     }
     Deduplicator.Claim[] claims = new Deduplicator.Claim[count];
     int[] entries = new int[count];
-    int looked = 0;
     Receipt[] fresh = new Receipt[n];
     int freshCount = 0;
     boolean done = false;
     try {
-      looked = claimAll(keys, count, request, claims, entries);
+      int looked = claimAll(keys, count, request, claims, entries);
       if (request && claims[0] == Deduplicator.Claim.DELIVERED) {
         done = true;
         return OK;
@@ -340,7 +339,7 @@ public final class Webhook {
           l.onReceipts(batch);
         }
       }
-      finishAll(keys, claims, entries, looked, true);
+      finishAll(keys, claims, entries, count, true);
       done = true;
       if (outcome != null) {
         outcome.receipts = freshCount;
@@ -353,7 +352,8 @@ public final class Webhook {
       return LISTENER_FAILED;
     } finally {
       if (!done) {
-        finishAll(keys, claims, entries, looked, false);
+        // claims[i] is null for each key not looked at, even when a claim threw
+        finishAll(keys, claims, entries, count, false);
       }
     }
   }
@@ -379,18 +379,18 @@ public final class Webhook {
     return count;
   }
 
-  /** Commits (or releases) the keys of the first {@code looked} that {@link #claimAll} claimed. */
-  private void finishAll(String[] keys, Deduplicator.Claim[] claims, int[] entries, int looked,
+  /** Commits (or releases) the keys that {@link #claimAll} answered {@code CLAIMED}. */
+  private void finishAll(String[] keys, Deduplicator.Claim[] claims, int[] entries, int count,
       boolean commit) {
     if (inMemory != null) {
       if (commit) {
-        inMemory.commitAll(claims, entries, looked);
+        inMemory.commitAll(claims, entries, count);
       } else {
-        inMemory.releaseAll(claims, entries, looked);
+        inMemory.releaseAll(claims, entries, count);
       }
       return;
     }
-    for (int i = 0; i < looked; i++) {
+    for (int i = 0; i < count; i++) {
       if (claims[i] == Deduplicator.Claim.CLAIMED) {
         if (commit) {
           deduplicator.commit(keys[i]);

@@ -163,7 +163,7 @@ class DedupTest {
   }
 
   /** A store of the host's own: the in-memory one behind the interface, with every call recorded. */
-  private static final class RecordingStore implements Deduplicator {
+  private static class RecordingStore implements Deduplicator {
     final Deduplicator inner = Deduplicator.inMemory();
     final List<String> calls = new ArrayList<>();
 
@@ -223,6 +223,35 @@ class DedupTest {
       assertEquals(List.of("claim request R2 CLAIMED", "claim " + m2 + " DELIVERED",
           "claim " + m3 + " CLAIMED", "commit request R2", "commit " + m3), store.calls);
       assertEquals(List.of("M1|READ", "M2|DELIVERED", "M3|READ"), seen.list());
+    }
+  }
+
+  @Test
+  void aStoreThatFailsMidRequestGets500AndKeepsNothingInFlight() {
+    AtomicInteger down = new AtomicInteger(1);
+    RecordingStore store = new RecordingStore() {
+      @Override
+      public synchronized Claim claim(String key) {
+        if (key.endsWith("M2|READ") && down.getAndDecrement() > 0) {
+          calls.add("claim " + key + " threw");
+          throw new IllegalStateException("store unreachable");
+        }
+        return super.claim(key);
+      }
+    };
+    WebhookFixture.Seen seen = new WebhookFixture.Seen();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
+        .receiptListener(seen).build())) {
+      String body = receipts("R1", receipt("M1", "READ"), receipt("M2", "READ"));
+      assertEquals(500, post(server, body).statusCode());
+      String m1 = "conversations/C/messages/M1|READ";
+      assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
+          "claim conversations/C/messages/M2|READ threw", "release request R1", "release " + m1),
+          store.calls);
+      assertEquals(List.of(), seen.list());
+      // Google's retry finds nothing held
+      assertEquals(200, post(server, body).statusCode());
+      assertEquals(List.of("M1|READ", "M2|READ"), seen.list());
     }
   }
 
