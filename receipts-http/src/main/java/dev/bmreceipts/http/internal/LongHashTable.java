@@ -18,9 +18,9 @@ import java.util.Objects;
  * order links, values), so that an operation on an entry touches one or two cache lines. A
  * separate index finds them: open addressing with linear probing over {@code long}s that each hold
  * the low half of the key's first {@code long} and the entry's number, with deletion by backward
- * shift (no tombstones). The index alone decides where its words go (probes that miss and
- * backward shifts read no entry) and is kept at most half full, because linear probing's runs
- * grow as 1/(1 - load)². Entries take {@code 8 × (3 + columns)} bytes each, plus 16 to 32 bytes of
+ * shift (no tombstones). The index alone decides where its words go: a probe reads an entry only
+ * when 32 bits of its key match, and a backward shift reads none. It is kept at most half full,
+ * because linear probing's runs grow as 1/(1 - load)². Entries take {@code 8 × (3 + columns)} bytes each, plus 16 to 32 bytes of
  * index: about half of what slots in a half-full table of whole entries would take.
  *
  * <p><b>Growth.</b> Both arrays start small and grow only as far as the entries need. The entries
