@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.management.InstanceAlreadyExistsException;
@@ -179,7 +180,8 @@ public final class ReceiptMetrics implements ReceiptListener {
   }
 
   private static long created(ReceiptEvent event) {
-    return event.createTime().instant().map(ReceiptMetrics::millis).orElse(UNKNOWN);
+    Optional<Instant> t = event.createTime().instant();
+    return t.isPresent() ? millis(t.get()) : UNKNOWN;
   }
 
   /** Counts one receipt whose name hashes to ({@code k1}, {@code k2}); the caller holds the lock. */
