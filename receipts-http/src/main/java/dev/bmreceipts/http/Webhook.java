@@ -3,7 +3,6 @@ package dev.bmreceipts.http;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.ParserLimits;
 import dev.bmreceipts.core.PayloadException;
 import dev.bmreceipts.core.PayloadKind;
@@ -302,10 +301,7 @@ public final class Webhook {
     Set<String> seen = n > 8 ? new HashSet<>() : null;
     for (int i = 0; i < n; i++) {
       Receipt r = receipts.get(i);
-      MessageName m = r.message();
-      // message name + "|" + type, built in one go (MessageName.toString() would be a copy more)
-      String key = "conversations/" + m.conversationId() + "/messages/" + m.messageId() + "|"
-          + r.rawType();
+      String key = r.message().toString() + "|" + r.rawType();
       if (seen != null ? !seen.add(key) : contains(keys, count, key)) {
         keyOf[i] = -1;
       } else {
