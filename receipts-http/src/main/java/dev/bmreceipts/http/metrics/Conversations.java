@@ -18,8 +18,6 @@ final class Conversations {
   private final LongHashTable table;
   /** Each live conversation's id, by number; null for a free number. */
   private String[] ids = new String[16];
-  /** The number {@link #acquire} answered last: checked first, as it is often asked again. */
-  private int lastAcquired;
 
   /** Conversations for at most about {@code expected} messages (which shapes the growth only). */
   Conversations(int expected) {
@@ -28,12 +26,6 @@ final class Conversations {
 
   /** The number of {@code conversationId}, held once more (see {@link #release}). */
   int acquire(String conversationId) {
-    int last = lastAcquired;
-    // a payload's receipts mostly share their conversation: no hash and no lookup for the next
-    if (last < ids.length && conversationId.equals(ids[last])) {
-      table.set(last, REFS, table.get(last, REFS) + 1);
-      return last;
-    }
     LongHashTable.Hash h = LongHashTable.hash(conversationId);
     int n = table.find(h.k1(), h.k2());
     if (n == LongHashTable.NONE) {
@@ -44,7 +36,6 @@ final class Conversations {
       ids[n] = conversationId;
     }
     table.set(n, REFS, table.get(n, REFS) + 1);
-    lastAcquired = n;
     return n;
   }
 
