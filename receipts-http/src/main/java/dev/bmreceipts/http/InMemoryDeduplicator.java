@@ -101,6 +101,7 @@ final class InMemoryDeduplicator implements Deduplicator {
       hashes[2 * i + 1] = h.k2();
     }
     synchronized (table) {
+      table.prefetch(hashes, 2, count);
       long now = Long.MIN_VALUE;
       for (int i = 0; i < count; i++) {
         long k1 = hashes[2 * i];
@@ -141,7 +142,15 @@ final class InMemoryDeduplicator implements Deduplicator {
   /** Commits, in order and under one lock, the keys {@link #claimAll} answered CLAIMED. */
   void commitAll(Claim[] claims, int[] entries, int count) {
     long now = clock.millis();
+    int committing = 0;
+    for (int i = 0; i < count; i++) {
+      if (claims[i] == Claim.CLAIMED) {
+        committing++;
+      }
+    }
     synchronized (table) {
+      // the oldest commits that these push past the cap are evicted below
+      table.prefetchOldest(table.linked() + committing - maxEntries);
       boolean any = false;
       for (int i = 0; i < count; i++) {
         if (claims[i] == Claim.CLAIMED) {

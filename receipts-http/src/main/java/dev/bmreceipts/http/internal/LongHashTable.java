@@ -65,6 +65,8 @@ public final class LongHashTable {
   private int linked;
   private int head = NONE;
   private int tail = NONE;
+  /** What {@link #prefetch} and {@link #prefetchOldest} read, kept so that the reads stay. */
+  private long prefetched;
 
   /**
    * An empty table whose entries carry {@code columns} values each, with no expected count: the
@@ -143,6 +145,34 @@ public final class LongHashTable {
         }
       }
     }
+  }
+
+  /**
+   * Reads the index words where lookups of {@code n} keys start, so that their cache misses
+   * overlap: the first halves of the keys are {@code keys[0]}, {@code keys[stride]}, … A batch of
+   * {@link #find}s and {@link #insert}s that follows then finds those words in cache instead of
+   * waiting for each miss in turn. In a table far larger than the cache, each lookup's first read
+   * is a miss, and a lookup cannot start before the one before it has ended.
+   */
+  public void prefetch(long[] keys, int stride, int n) {
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += index[(int) keys[i * stride] & mask];
+    }
+    prefetched = sum;
+  }
+
+  /**
+   * Reads the {@code n} oldest linked entries and the index words where their keys' lookups
+   * start, so that removing them in order (an eviction) finds them in cache: see
+   * {@link #prefetch}.
+   */
+  public void prefetchOldest(int n) {
+    long sum = 0;
+    for (int e = head, i = 0; e != NONE && i < n; e = next(e), i++) {
+      sum += index[(int) data[e * stride + KEY1] & mask];
+    }
+    prefetched = sum;
   }
 
   /**

@@ -171,6 +171,9 @@ public final class ReceiptMetrics implements ReceiptListener {
     }
     lock.lock();
     try {
+      messages.prefetch(keys, 3, n);
+      // the oldest messages that new ones would push past the cap
+      messages.prefetchOldest(messages.size() + n - maxMessages);
       for (int i = 0; i < n; i++) {
         count(events.get(i), keys[3 * i + 2], keys[3 * i], keys[3 * i + 1]);
       }

@@ -66,13 +66,20 @@ class LongHashTableTest {
   }
 
   @Test
-  void randomOperationsOnCollidingKeysMatchAHashMap() {
+  void randomOperationsOnCollidingKeysMatchAHashMapWithPrefetchesBetween() {
     Random random = new Random(42);
     LongHashTable t = new LongHashTable(2);
     Map<Key, long[]> model = new HashMap<>();
     Set<Key> order = new LinkedHashSet<>();
+    long[] batch = new long[3 * 4];
     for (int op = 0; op < 20_000; op++) {
       Key k = crowded(random.nextInt(600));
+      // prefetches read only: any count, past the order list's length or none, changes nothing
+      for (int i = 0; i < 4; i++) {
+        batch[3 * i] = crowded(random.nextInt(600)).k1();
+      }
+      t.prefetch(batch, 3, random.nextInt(5));
+      t.prefetchOldest(random.nextInt(-2, 8));
       int slot = t.find(k.k1(), k.k2());
       assertEquals(model.containsKey(k), slot >= 0, "find " + k + " at op " + op);
       switch (random.nextInt(6)) {
