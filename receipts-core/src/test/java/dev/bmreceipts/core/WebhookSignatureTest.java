@@ -70,6 +70,52 @@ class WebhookSignatureTest {
     assertTrue(WebhookSignature.verify("k", new byte[0], EMPTY_BODY_SIGNATURE));
   }
 
+  /**
+   * Keys of a full SHA-512 block and longer, which HMAC hashes first: {@code printf
+   * '{"receipts":{}}' | openssl dgst -sha512 -hmac "$(printf 'k%.0s' $(seq 1 200))" -binary |
+   * base64 -w0}, and the same with 128 {@code q}s.
+   */
+  @Test
+  void signsWithKeysOfABlockAndLongerAsOpensslDoes() {
+    byte[] body = "{\"receipts\":{}}".getBytes(StandardCharsets.UTF_8);
+    assertEquals("5RQxplj52pvUxJ+ZRTtKWlg7CeePXk2F4IsrHkAgmxhEcHuI6kqsSSt/RJG1eOnJfDklAlBdmYgCpvSG3QCqZg==",
+        WebhookSignature.sign("k".repeat(200), body));
+    assertEquals("VKBQ3NaIzPn7ClD48d8pdER62iPkZmSf21TiAlLmVooyMzsEZI8uekOY4L5Vq68lDuL+QR68hJ+sifud3tlBtQ==",
+        WebhookSignature.sign("q".repeat(128), body));
+  }
+
+  /**
+   * The same MAC as the JDK's {@code HmacSHA512} for keys and bodies of every length around
+   * SHA-512's 128-byte block and its 112-byte padding limit, with one instance reused throughout
+   * (so that each check starts again from the precomputed pad states).
+   */
+  @Test
+  void matchesTheJdkHmacAcrossKeyAndBodyLengths() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    int[] keyLengths = {1, 2, 63, 64, 65, 111, 112, 113, 127, 128, 129, 255, 256, 300};
+    byte[] body = new byte[600];
+    random.nextBytes(body);
+    for (int keyLength : keyLengths) {
+      char[] chars = new char[keyLength];
+      for (int i = 0; i < keyLength; i++) {
+        chars[i] = (char) ('!' + random.nextInt(94));
+      }
+      String key = new String(chars);
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA512");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA512"));
+      WebhookSignature s = WebhookSignature.forKey(key);
+      for (int length = 0; length <= 400; length += length < 260 ? 1 : 47) {
+        int offset = length % 5;
+        mac.update(body, offset, length);
+        String expected = Base64.getEncoder().encodeToString(mac.doFinal());
+        assertTrue(s.verify(body, offset, length, expected), "key " + keyLength + ", body " + length);
+        if (offset == 0) {
+          assertEquals(expected, s.sign(java.util.Arrays.copyOf(body, length)));
+        }
+      }
+    }
+  }
+
   @Test
   void rejectsATamperedBody() {
     String lfOnly = new String(CRLF_BODY, StandardCharsets.UTF_8).replace("\r\n", "\n");
