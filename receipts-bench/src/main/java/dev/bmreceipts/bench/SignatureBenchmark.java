@@ -20,8 +20,11 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Verifying {@code X-Goog-Signature}: ours ({@link WebhookSignature#verify(byte[], String)}, which
- * also decodes the base64 header) against the bare minimum, an initialised {@link Mac}'s
- * {@code doFinal} plus a constant-time compare with the already decoded signature.
+ * also encodes its MAC as base64 and compares all 88 characters of the header) against the bare
+ * minimum, an initialised {@link Mac}'s {@code doFinal} plus a constant-time compare with the
+ * already decoded signature. Ours hashes only the body and the inner digest, from the key's pad
+ * states hashed once; the {@code Mac} hashes both pad blocks again each time, so ours can beat it
+ * on small bodies.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
