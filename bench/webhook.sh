@@ -4,7 +4,8 @@
 #   (c) BareServer: JDK HttpServer, same pool size, reads the body, answers 200 "ok"
 #   (m) with MEMORY=1 (or bench/memory.sh): (a) with -Xmx64m under /usr/bin/time -v
 # wrk drives each with 64 keep-alive connections (-t2 -c64) of distinct signed 3-receipt payloads
-# (bench/webhook.lua); warm-up first, then rounds that alternate the servers.
+# (bench/webhook.lua); warm-up first, then rounds that alternate the servers. Each round also
+# prints the server JVM's CPU time per request (user + system, from /proc/PID/stat).
 #
 # Environment: ROUNDS (3), DURATION (10 s per server per round), WARMUP (15 s per server),
 #   SERVERS ("a b c"; "c" alone checks the script and the machine), THREADS (every server's pool
@@ -135,9 +136,17 @@ for s in "${servers[@]}"; do wait_ready "$s"; done
 # ---- load ----
 failures=0
 declare -A total_requests
-run_wrk() { # run_wrk NAME SECONDS TAG: sets last_rps and last_p99 (us), counts errors
-  local name=$1 secs=$2 tag=$3 out line
+clock_ticks=$(getconf CLK_TCK)
+cpu_ticks() { # cpu_ticks NAME: user + system CPU ticks of the server's JVM so far (0 if unknown)
+  local p=${pid[$1]} child
+  child=$(pgrep -P "$p" 2> /dev/null | head -n 1 || true)
+  [ -n "$child" ] && p=$child # (m) runs under /usr/bin/time
+  awk '{print $14 + $15}' "/proc/$p/stat" 2> /dev/null || echo 0
+}
+run_wrk() { # run_wrk NAME SECONDS TAG: sets last_rps, last_p99 (us) and last_cpu (server CPU us per request), counts errors
+  local name=$1 secs=$2 tag=$3 out line ticks_before
   out=$tmp/wrk-$name-$tag.txt
+  ticks_before=$(cpu_ticks "$name")
   if ! BENCH_KEY=$KEY BENCH_RUN="$name$tag-$$-$RANDOM" BENCH_PROBE_BODY=$probe_body \
     BENCH_PROBE_SIG=$probe_sig wrk -t2 -c64 -d"${secs}s" --latency -s "$lua" \
     "http://127.0.0.1:${port[$name]}/callback" > "$out" 2>&1; then
@@ -159,6 +168,8 @@ run_wrk() { # run_wrk NAME SECONDS TAG: sets last_rps and last_p99 (us), counts 
   total_requests[$name]=$((${total_requests[$name]:-0} + f[requests]))
   last_rps=${f[rps]}
   last_p99=${f[p99_us]}
+  last_cpu=$(awk -v t="$(($(cpu_ticks "$name") - ticks_before))" -v hz="$clock_ticks" -v n="${f[requests]}" \
+    'BEGIN {print (n > 0) ? t * 1e6 / hz / n : 0}')
 }
 
 median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
@@ -169,7 +180,7 @@ say "   warm-up ${WARMUP}s per server, then $ROUNDS rounds x ${DURATION}s per se
 for s in "${servers[@]}"; do
   run_wrk "$s" "$WARMUP" warmup
 done
-declare -A rps_list p99_list
+declare -A rps_list p99_list cpu_list
 for r in $(seq 1 "$ROUNDS"); do
   order=("${servers[@]}")
   if [ $((r % 2)) -eq 0 ]; then
@@ -180,19 +191,21 @@ for r in $(seq 1 "$ROUNDS"); do
     run_wrk "$s" "$DURATION" "round$r"
     rps_list[$s]+="$last_rps "
     p99_list[$s]+="$last_p99 "
-    printf '   round %d (%s) %-24s %10.0f req/s  p99 %7.2f ms\n' "$r" "$s" "${label[$s]}" \
-      "$last_rps" "$(awk -v u="$last_p99" 'BEGIN {print u / 1000}')"
+    cpu_list[$s]+="$last_cpu "
+    printf '   round %d (%s) %-24s %10.0f req/s  p99 %7.2f ms  server CPU %5.1f us/req\n' "$r" "$s" \
+      "${label[$s]}" "$last_rps" "$(awk -v u="$last_p99" 'BEGIN {print u / 1000}')" "$last_cpu"
   done
 done
 
 # ---- results ----
-declare -A rps_med p99_med
+declare -A rps_med p99_med cpu_med
 say "== medians over $ROUNDS rounds ($(nproc) cores shared by wrk and the server)"
 for s in "${servers[@]}"; do
   rps_med[$s]=$(tr ' ' '\n' <<< "${rps_list[$s]}" | grep . | median)
   p99_med[$s]=$(tr ' ' '\n' <<< "${p99_list[$s]}" | grep . | median)
-  printf '   (%s) %-24s %10.0f req/s  p99 %7.2f ms\n' "$s" "${label[$s]}" "${rps_med[$s]}" \
-    "$(awk -v u="${p99_med[$s]}" 'BEGIN {print u / 1000}')"
+  cpu_med[$s]=$(tr ' ' '\n' <<< "${cpu_list[$s]}" | grep . | median)
+  printf '   (%s) %-24s %10.0f req/s  p99 %7.2f ms  server CPU %5.1f us/req\n' "$s" "${label[$s]}" \
+    "${rps_med[$s]}" "$(awk -v u="${p99_med[$s]}" 'BEGIN {print u / 1000}')" "${cpu_med[$s]}"
 done
 
 target() { # target LABEL VALUE OP LIMIT
@@ -207,6 +220,7 @@ if has c; then
   has a && target "p99(a)/p99(c)" "$(ratio "${p99_med[a]}" "${p99_med[c]}")" "<=" 1.5
   has b && target "(b)/(c) req/s" "$(ratio "${rps_med[b]}" "${rps_med[c]}")" ">=" 0.6
   has m && target "(m)/(c) req/s" "$(ratio "${rps_med[m]}" "${rps_med[c]}")" ">=" 0.85
+  has a && say "   server CPU (a) - (c) $(printf '%5.1f' "$(awk -v a="${cpu_med[a]}" -v c="${cpu_med[c]}" 'BEGIN {print a - c}')") us per request (our work, measured under load; no target)"
   if has m && has a; then
     say "   (m)/(a) req/s      $(printf '%5.2f' "$(ratio "${rps_med[m]}" "${rps_med[a]}")")  (-Xmx64m against the default heap: should be about 1)"
   fi
