@@ -151,15 +151,13 @@ final class InMemoryDeduplicator implements Deduplicator {
     synchronized (table) {
       // the oldest commits that these push past the cap are evicted below
       table.prefetchOldest(table.linked() + committing - maxEntries);
-      boolean any = false;
       for (int i = 0; i < count; i++) {
         if (claims[i] == Claim.CLAIMED) {
           table.set(entries[i], AT, now);
           table.append(entries[i]);
-          any = true;
         }
       }
-      if (any) {
+      if (committing > 0) {
         evict(now);
       }
     }
