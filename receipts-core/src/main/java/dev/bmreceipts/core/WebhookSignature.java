@@ -79,7 +79,7 @@ public final class WebhookSignature {
     }
     byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
     // fails here, not at the first request, if this JDK's SHA-512 is missing or cannot be copied
-    new PerThread(bytes).mac(bytes, 0, 0);
+    new PerThread(bytes).mac(new byte[0], 0, 0);
     this.macs = ThreadLocal.withInitial(() -> new PerThread(bytes));
   }
 
