@@ -1,5 +1,5 @@
 /**
- * An {@link dev.bmreceipts.http.AccessTokenProvider} backed by a Google service-account key or
+ * An {@link dev.bmreceipts.http.sender.AccessTokenProvider} backed by a Google service-account key or
  * Application Default Credentials, scoped to Business Messages.
  *
  * <pre>{@code
@@ -11,7 +11,7 @@
  * }</pre>
  */
 module dev.bmreceipts.auth {
-  // transitive: our provider implements dev.bmreceipts.http.AccessTokenProvider
+  // transitive: our provider implements dev.bmreceipts.http.sender.AccessTokenProvider
   requires transitive dev.bmreceipts.http;
   // the credentials, their token cache and refresh; never in our public signatures
   requires com.google.auth.oauth2;

@@ -23,5 +23,7 @@ module dev.bmreceipts.http {
   requires transitive java.management;
 
   exports dev.bmreceipts.http;
+  exports dev.bmreceipts.http.sender;
   exports dev.bmreceipts.http.metrics;
+  exports dev.bmreceipts.http.journal;
 }

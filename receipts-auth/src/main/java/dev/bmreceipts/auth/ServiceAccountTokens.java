@@ -3,7 +3,7 @@ package dev.bmreceipts.auth;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
-import dev.bmreceipts.http.AccessTokenProvider;
+import dev.bmreceipts.http.sender.AccessTokenProvider;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bmreceipts.core.MessageName;
-import dev.bmreceipts.http.ReceiptSender;
-import dev.bmreceipts.http.RetryPolicy;
-import dev.bmreceipts.http.SendResult;
+import dev.bmreceipts.http.sender.ReceiptSender;
+import dev.bmreceipts.http.sender.RetryPolicy;
+import dev.bmreceipts.http.sender.SendResult;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.bmreceipts.demo;
 
-import dev.bmreceipts.http.metrics.Journal;
-import dev.bmreceipts.http.metrics.JournalException;
+import dev.bmreceipts.http.journal.Journal;
+import dev.bmreceipts.http.journal.JournalException;
 import dev.bmreceipts.http.metrics.MetricsReport;
 import dev.bmreceipts.http.metrics.MetricsSnapshot;
 import dev.bmreceipts.http.metrics.ReceiptMetrics;

@@ -1,9 +1,9 @@
 package dev.bmreceipts.demo;
 
 import dev.bmreceipts.core.MessageName;
-import dev.bmreceipts.http.ReceiptSendException;
-import dev.bmreceipts.http.ReceiptSender;
-import dev.bmreceipts.http.SendResult;
+import dev.bmreceipts.http.sender.ReceiptSendException;
+import dev.bmreceipts.http.sender.ReceiptSender;
+import dev.bmreceipts.http.sender.SendResult;
 import jakarta.json.Json;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,11 @@
 /**
- * The webhook ({@link dev.bmreceipts.http.Webhook}), the callbacks it calls
- * ({@link dev.bmreceipts.http.ReceiptListener}, {@link dev.bmreceipts.http.PayloadListener}), and
- * the agent READ receipt sender ({@link dev.bmreceipts.http.ReceiptSender}) with its
- * {@link dev.bmreceipts.http.AccessTokenProvider} extension point.
+ * The inbound webhook ({@link dev.bmreceipts.http.Webhook}, {@link dev.bmreceipts.http.WebhookServer}),
+ * the callbacks it calls ({@link dev.bmreceipts.http.ReceiptListener},
+ * {@link dev.bmreceipts.http.PayloadListener}), and its redelivery filter
+ * ({@link dev.bmreceipts.http.Deduplicator}).
+ *
+ * <p>The other concerns have packages of their own: {@link dev.bmreceipts.http.sender} sends agents'
+ * READ receipts, {@link dev.bmreceipts.http.metrics} counts receipts, and
+ * {@link dev.bmreceipts.http.journal} writes and replays them as JSON lines.
  */
 package dev.bmreceipts.http;

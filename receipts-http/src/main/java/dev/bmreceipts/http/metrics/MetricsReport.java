@@ -1,5 +1,6 @@
 package dev.bmreceipts.http.metrics;
 
+import dev.bmreceipts.http.journal.Journal;
 import dev.bmreceipts.core.ReceiptType;
 import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;

@@ -1,5 +1,6 @@
 package dev.bmreceipts.http.metrics;
 
+import dev.bmreceipts.http.journal.Journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-class MetricsReportTest {
-  static final Path FIXTURE = Path.of("src/test/resources/metrics/journal.jsonl");
+public class MetricsReportTest {
+  public static final Path FIXTURE = Path.of("src/test/resources/metrics/journal.jsonl");
   private static final Path EXPECTED = Path.of("src/test/resources/metrics/report.txt");
 
   @Test

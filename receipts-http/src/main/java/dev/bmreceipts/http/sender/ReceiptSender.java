@@ -1,4 +1,4 @@
-package dev.bmreceipts.http;
+package dev.bmreceipts.http.sender;
 
 import dev.bmreceipts.core.MessageName;
 import java.net.URI;
@@ -242,7 +242,7 @@ public interface ReceiptSender extends AutoCloseable {
      */
     public ReceiptSender build() {
       Objects.requireNonNull(tokens, "tokens must be set, use AccessTokenProvider.fixed(token) or receipts-auth");
-      return new SendEngine(this);
+      return new Engine(this);
     }
 
     private static Duration positive(String what, Duration d) {

@@ -1,4 +1,4 @@
-package dev.bmreceipts.http;
+package dev.bmreceipts.http.sender;
 
 import dev.bmreceipts.core.MessageName;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.bmreceipts.http.metrics;
+package dev.bmreceipts.http.journal;
 
 import static dev.bmreceipts.http.metrics.Events.at;
 import static dev.bmreceipts.http.metrics.Events.delivered;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bmreceipts.http.metrics.MetricsReportTest;
+import dev.bmreceipts.http.metrics.ReceiptMetrics;
 import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;

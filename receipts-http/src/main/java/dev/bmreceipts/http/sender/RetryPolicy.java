@@ -1,4 +1,4 @@
-package dev.bmreceipts.http;
+package dev.bmreceipts.http.sender;
 
 import java.time.Duration;
 import java.util.Objects;

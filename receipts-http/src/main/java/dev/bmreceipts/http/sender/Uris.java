@@ -1,4 +1,4 @@
-package dev.bmreceipts.http;
+package dev.bmreceipts.http.sender;
 
 import dev.bmreceipts.core.MessageName;
 import java.io.IOException;
@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /** The receipt URL of a message, and the {@code User-Agent} the sender sends. */
-final class SendPaths {
+final class Uris {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private static final String POM_PROPERTIES = "/META-INF/maven/dev.bmreceipts/receipts-http/pom.properties";
 
-  private SendPaths() {}
+  private Uris() {}
 
   /** {@code {apiRoot}v1/conversations/{c}/messages/{m}/receipt}, ids percent-encoded. */
   static URI receiptUri(String apiRoot, MessageName name) {
@@ -61,15 +61,15 @@ final class SendPaths {
   }
 
   static String version() {
-    Package p = SendPaths.class.getPackage();
+    Package p = Uris.class.getPackage();
     if (p != null && p.getImplementationVersion() != null) {
       return p.getImplementationVersion();
     }
-    ModuleDescriptor d = SendPaths.class.getModule().getDescriptor();
+    ModuleDescriptor d = Uris.class.getModule().getDescriptor();
     if (d != null && d.rawVersion().isPresent()) {
       return d.rawVersion().get();
     }
-    try (InputStream in = SendPaths.class.getResourceAsStream(POM_PROPERTIES)) {
+    try (InputStream in = Uris.class.getResourceAsStream(POM_PROPERTIES)) {
       if (in != null) {
         Properties props = new Properties();
         props.load(in);

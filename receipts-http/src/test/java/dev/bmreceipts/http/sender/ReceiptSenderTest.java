@@ -1,4 +1,4 @@
-package dev.bmreceipts.http;
+package dev.bmreceipts.http.sender;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bmreceipts.http.MutableClock;
 import dev.bmreceipts.core.InvalidMessageNameException;
 import dev.bmreceipts.core.MessageName;
-import dev.bmreceipts.http.ApiStandIn.Reply;
-import dev.bmreceipts.http.ApiStandIn.Seen;
+import dev.bmreceipts.http.sender.ApiStandIn.Reply;
+import dev.bmreceipts.http.sender.ApiStandIn.Seen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

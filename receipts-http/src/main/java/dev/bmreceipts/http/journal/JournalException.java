@@ -1,4 +1,4 @@
-package dev.bmreceipts.http.metrics;
+package dev.bmreceipts.http.journal;
 
 /**
  * A journal could not be written or replayed: an I/O error, a closed writer, or a listener that

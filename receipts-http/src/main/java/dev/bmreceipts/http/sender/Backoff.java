@@ -1,4 +1,4 @@
-package dev.bmreceipts.http;
+package dev.bmreceipts.http.sender;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -7,8 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.OptionalLong;
 
 /** The wait before a retry: full-jitter exponential backoff, or the server's {@code Retry-After}. */
-final class SendBackoff {
-  private SendBackoff() {}
+final class Backoff {
+  private Backoff() {}
 
   /**
    * The wait in milliseconds before retry {@code retry} (1 for the first), given the server's

@@ -1,4 +1,4 @@
-package dev.bmreceipts.http.metrics;
+package dev.bmreceipts.http.journal;
 
 import dev.bmreceipts.core.InvalidMessageNameException;
 import dev.bmreceipts.core.MessageName;

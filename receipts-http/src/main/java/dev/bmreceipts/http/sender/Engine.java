@@ -1,4 +1,4 @@
-package dev.bmreceipts.http;
+package dev.bmreceipts.http.sender;
 
 import dev.bmreceipts.core.AgentReceipts;
 import dev.bmreceipts.core.MessageName;
@@ -25,11 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
 /** The {@link ReceiptSender}: one queue and one counter bound the requests in flight. */
-final class SendEngine implements ReceiptSender {
+final class Engine implements ReceiptSender {
   private static final System.Logger LOG = System.getLogger(ReceiptSender.class.getName());
   private static final HttpRequest.BodyPublisher BODY =
       HttpRequest.BodyPublishers.ofByteArray(AgentReceipts.readRequestBody());
-  private static final String USER_AGENT = SendPaths.userAgent();
+  private static final String USER_AGENT = Uris.userAgent();
 
   private final String apiRoot;
   private final AccessTokenProvider tokens;
@@ -39,7 +39,7 @@ final class SendEngine implements ReceiptSender {
   private final int maxInFlight;
   private final Clock clock;
   private final DoubleSupplier jitter;
-  private final SendMemory memory;
+  private final SentMemory memory;
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Queue<Call> waiting = new ConcurrentLinkedQueue<>();
@@ -48,7 +48,7 @@ final class SendEngine implements ReceiptSender {
   private final ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
-  SendEngine(ReceiptSender.Builder b) {
+  Engine(ReceiptSender.Builder b) {
     this.apiRoot = b.apiRoot;
     this.tokens = b.tokens;
     this.client = b.httpClient != null ? b.httpClient
@@ -58,7 +58,7 @@ final class SendEngine implements ReceiptSender {
     this.maxInFlight = b.maxInFlight;
     this.clock = b.clock;
     this.jitter = b.jitter;
-    this.memory = b.skipRepeats ? new SendMemory(b.repeatMemory) : null;
+    this.memory = b.skipRepeats ? new SentMemory(b.repeatMemory) : null;
     ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "bm-receipts-sender-backoff");
       t.setDaemon(true);
@@ -99,7 +99,7 @@ final class SendEngine implements ReceiptSender {
       finished();
       throw new IllegalStateException("the sender is closed");
     }
-    Call call = new Call(message, SendPaths.receiptUri(apiRoot, message), clock.millis());
+    Call call = new Call(message, Uris.receiptUri(apiRoot, message), clock.millis());
     submit(call);
     return call.result;
   }
@@ -231,7 +231,7 @@ final class SendEngine implements ReceiptSender {
     }
     if (retryable(status)) {
       OptionalLong retryAfter =
-          SendBackoff.parseRetryAfter(r.headers().firstValue("Retry-After").orElse(null), clock.instant());
+          Backoff.parseRetryAfter(r.headers().firstValue("Retry-After").orElse(null), clock.instant());
       retryOrGiveUp(call, retryAfter,
           () -> new ReceiptSendException.GaveUp(call.name, status, apiStatus, apiMessage, call.attempts));
       return;
@@ -257,7 +257,7 @@ final class SendEngine implements ReceiptSender {
       fail(call, giveUp.get());
       return;
     }
-    long delay = SendBackoff.delayMillis(policy, call.attempts, retryAfter, jitter.getAsDouble());
+    long delay = Backoff.delayMillis(policy, call.attempts, retryAfter, jitter.getAsDouble());
     long elapsedAtNext = clock.millis() + delay - call.startMillis;
     if (elapsedAtNext > policy.maxTotalTime().toMillis()) {
       fail(call, giveUp.get());

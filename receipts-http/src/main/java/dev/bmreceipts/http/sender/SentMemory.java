@@ -1,4 +1,4 @@
-package dev.bmreceipts.http;
+package dev.bmreceipts.http.sender;
 
 import dev.bmreceipts.core.MessageName;
 import java.util.Map;
@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The messages whose READ receipt was sent successfully, with the receipt name the API gave, at
  * most {@code capacity} of them; the oldest is forgotten first. Thread-safe.
  */
-final class SendMemory {
+final class SentMemory {
   private final int capacity;
   private final Map<MessageName, String> sent = new ConcurrentHashMap<>();
   private final Queue<MessageName> order = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
 
-  SendMemory(int capacity) {
+  SentMemory(int capacity) {
     this.capacity = capacity;
   }
 
