@@ -2,6 +2,7 @@ package dev.bmreceipts.http;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,10 +12,10 @@ import java.util.Objects;
  *
  * <p>Keys are opaque strings: {@code "request " + requestId} for a payload with a request id, and
  * {@code message name + "|" + receipt type} for each receipt. For each request the webhook claims
- * its keys first, in that order, stopping at a request id already {@link Claim#DELIVERED} (the
- * whole request is a redelivery) or at the first {@link Claim#BUSY}. Then it calls the listeners,
- * then commits every key it claimed when all returned normally, or releases them when one threw
- * or a claim answered {@link Claim#BUSY}.
+ * its keys as one {@link #claimAll batch}, in that order, stopping at a request id already
+ * {@link Claim#DELIVERED} (the whole request is a redelivery) or at the first {@link Claim#BUSY}.
+ * Then it calls the listeners, then commits the batch when all returned normally, or releases it
+ * when one threw or a claim answered {@link Claim#BUSY}.
  *
  * <p>Implementations must be thread-safe and atomic per key: of two concurrent claims of a key
  * that is not delivered, exactly one gets {@link Claim#CLAIMED}.
@@ -43,6 +44,82 @@ public interface Deduplicator {
 
   /** Forgets the caller's in-flight claim of {@code key}; a later claim gets {@link Claim#CLAIMED}. */
   void release(String key);
+
+  /**
+   * Claims a request's keys in order, as one batch, and answers the batch. Claiming stops after
+   * the first key when {@code firstIsRequest} and that key is {@link Claim#DELIVERED} (the whole
+   * request is a redelivery), and after the first key that is {@link Claim#BUSY}; the keys after
+   * a stop are not looked at.
+   *
+   * <p>The webhook calls this once per request, on the request's thread, and then calls exactly
+   * one of {@link Batch#commit()} or {@link Batch#release()} exactly once, on the same thread,
+   * even when a listener threw or a claim answered {@link Claim#BUSY}. If this method throws, the
+   * store must hold none of the batch's claims; the webhook answers {@code 503}.
+   *
+   * <p>The default calls {@link #claim} once per key; a store overrides it to claim the whole
+   * batch at once (one lock, one round trip).
+   *
+   * @param keys the request's distinct keys, its request id's first when it has one; not copied,
+   *     and not changed by the caller until the batch is finished
+   */
+  default Batch claimAll(List<String> keys, boolean firstIsRequest) {
+    Claim[] claims = new Claim[keys.size()];
+    try {
+      for (int i = 0; i < claims.length; i++) {
+        Claim c = claim(keys.get(i));
+        claims[i] = c;
+        if (c == Claim.BUSY || (i == 0 && firstIsRequest && c == Claim.DELIVERED)) {
+          break;
+        }
+      }
+    } catch (RuntimeException e) {
+      for (int i = 0; i < claims.length; i++) {
+        if (claims[i] == Claim.CLAIMED) {
+          release(keys.get(i));
+        }
+      }
+      throw e;
+    }
+    return new Batch() {
+      @Override
+      public Claim claim(int i) {
+        return claims[i];
+      }
+
+      @Override
+      public void commit() {
+        for (int i = 0; i < claims.length; i++) {
+          if (claims[i] == Claim.CLAIMED) {
+            Deduplicator.this.commit(keys.get(i));
+          }
+        }
+      }
+
+      @Override
+      public void release() {
+        for (int i = 0; i < claims.length; i++) {
+          if (claims[i] == Claim.CLAIMED) {
+            Deduplicator.this.release(keys.get(i));
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * A request's keys, claimed by {@link #claimAll}. Exactly one of {@link #commit()} and
+   * {@link #release()} is called, exactly once, on the thread that claimed the batch.
+   */
+  interface Batch {
+    /** The claim of key {@code i}, or {@code null} when claiming stopped before it. */
+    Claim claim(int i);
+
+    /** Records every key of the batch answered {@link Claim#CLAIMED} as delivered. */
+    void commit();
+
+    /** Forgets every claim of the batch answered {@link Claim#CLAIMED}. */
+    void release();
+  }
 
   /** {@link #inMemory(int, Duration, Clock)} with 100,000 entries, 7 days and the system clock. */
   static Deduplicator inMemory() {
