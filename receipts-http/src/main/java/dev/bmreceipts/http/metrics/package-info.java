@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Receipt metrics: {@link dev.bmreceipts.http.metrics.ReceiptMetrics} (a receipt listener with
  * bounded memory, exposed as a {@link dev.bmreceipts.http.metrics.MetricsSnapshot}, as Prometheus
