@@ -145,6 +145,20 @@ final class ReceiptService implements AutoCloseable {
         + "; journal " + config.journal().map(Object::toString).orElse("none");
   }
 
+  /**
+   * The line after the startup line: what a first-time user tries next. Names the loopback
+   * address when the service listens on every address.
+   */
+  String nextLine() {
+    String host = config.host();
+    String reach = host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "::1" : host;
+    URI root = ServeCommand.url(reach, server.port(), "/");
+    URI webhook = ServeCommand.url(reach, server.port(), config.path());
+    return "try: curl -sS " + root.resolve("/healthz") + " (or /metrics); signed test payloads:"
+        + " 'emulator --port 8181 --signing-key K', then POST a payload to"
+        + " http://127.0.0.1:8181/emulator/push?to=" + webhook;
+  }
+
   /** The webhook's URL. */
   URI uri() {
     return uri;

@@ -29,6 +29,13 @@ class JarIT {
   }
 
   @Test
+  void shadedJarPrintsItsVersion() throws Exception {
+    Processes.Result r = Processes.run(Processes.jar("--version"));
+    assertEquals(0, r.code(), r.err());
+    assertEquals("receipts-demo " + System.getProperty("project.version") + "\n", r.out());
+  }
+
+  @Test
   void shadedJarExits2WithOneLineOnABadOption() throws Exception {
     Processes.Result r = Processes.run(Processes.jar("serve", "--prot", "1"));
     assertEquals(2, r.code());
