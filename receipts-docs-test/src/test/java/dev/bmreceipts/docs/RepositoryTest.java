@@ -66,7 +66,7 @@ class RepositoryTest {
 
   @Test
   void everyPomHasTheProjectVersion() {
-    assertEquals("0.2.0-SNAPSHOT", VERSION);
+    assertTrue(VERSION != null && !VERSION.isEmpty(), "project.version not set by the build");
     Element root = Repo.pom(Repo.ROOT.resolve("pom.xml")).getDocumentElement();
     assertEquals(VERSION, Repo.child(root, "version"));
     for (String m : Repo.modules()) {
