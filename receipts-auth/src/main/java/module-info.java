@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * An {@link dev.bmreceipts.http.sender.AccessTokenProvider} backed by a Google service-account key or
  * Application Default Credentials, scoped to Business Messages.

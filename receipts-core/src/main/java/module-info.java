@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The receipts model, the webhook payload parser, the agent-receipt JSON and the
  * {@code X-Goog-Signature} verifier. No I/O, no threads, no logging.

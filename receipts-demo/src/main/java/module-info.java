@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The runnable demo: webhook service, send-read, report and the offline API emulator.
  *

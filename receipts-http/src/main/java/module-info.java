@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The webhook, its listeners, the agent READ receipt sender and receipt metrics.
  *

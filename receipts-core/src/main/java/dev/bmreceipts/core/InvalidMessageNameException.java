@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.core;
 
 /** A message name or id that cannot be a {@link MessageName}. The message never echoes input. */

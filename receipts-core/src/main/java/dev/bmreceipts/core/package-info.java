@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Business Messages receipts: values ({@link dev.bmreceipts.core.MessageName},
  * {@link dev.bmreceipts.core.Receipt}, {@link dev.bmreceipts.core.UserReceipts},

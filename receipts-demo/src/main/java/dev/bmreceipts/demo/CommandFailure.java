@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
 /** A command failed at run time: it exits 1 with this one-line message. */

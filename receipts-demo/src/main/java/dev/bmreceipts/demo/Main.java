@@ -1,19 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The demo jar's entry point: {@code java -jar receipts-demo.jar <command> [options]}, with the
- * commands {@code serve}, {@code send-read}, {@code emulator} and {@code report}.
+ * commands {@code serve}, {@code send-read}, {@code emulator} and {@code report}, and
+ * {@code --version}.
  *
  * <p>Exit codes: {@code 0} success (including a stop by SIGTERM), {@code 1} a run-time failure,
  * {@code 2} bad usage. Every failure prints exactly one line on standard error.
@@ -72,6 +78,15 @@ public final class Main {
       return 2;
     }
     String first = args.get(0);
+    if (first.equals("--version")) {
+      if (args.size() > 1) {
+        io.err().println(NAME + ": --version takes no arguments");
+        return 2;
+      }
+      io.out().println(NAME + " " + version());
+      io.out().flush();
+      return 0;
+    }
     if (first.equals("--help") || first.equals("-h") || first.equals("help")) {
       io.out().print(usage());
       io.out().flush();
@@ -110,6 +125,28 @@ public final class Main {
     }
   }
 
+  /**
+   * The version this jar was built as, from the {@code version.properties} the build fills in.
+   *
+   * @throws IllegalStateException when the resource is missing: a broken build, not a user error
+   */
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("version.properties missing from the jar");
+      }
+      Properties p = new Properties();
+      p.load(in);
+      String v = p.getProperty("version", "");
+      if (v.isEmpty() || v.startsWith("${")) {
+        throw new IllegalStateException("version.properties was not filled in by the build");
+      }
+      return v;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read version.properties", e);
+    }
+  }
+
   /** The top-level help. */
   static String usage() {
     StringBuilder b = new StringBuilder();
@@ -121,6 +158,7 @@ public final class Main {
     }
     b.append("\n'<command> --help' lists a command's options. An option shown with [VAR] also"
         + " reads the\nenvironment variable VAR; the command line wins.\n");
+    b.append("'--version' prints the version.\n");
     b.append("Exit codes: 0 success, 1 failure, 2 bad usage.\n");
     return b.toString();
   }

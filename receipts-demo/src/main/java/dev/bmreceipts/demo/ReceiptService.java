@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -12,10 +13,10 @@ import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.sender.ReceiptSendException;
 import dev.bmreceipts.http.sender.ReceiptSender;
 import dev.bmreceipts.http.Webhook;
-import dev.bmreceipts.http.WebhookOutcome;
 import dev.bmreceipts.http.WebhookServer;
 import dev.bmreceipts.http.journal.Journal;
 import dev.bmreceipts.http.metrics.ReceiptMetrics;
+import dev.bmreceipts.http.metrics.WebhookCounters;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -23,11 +24,8 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +51,7 @@ final class ReceiptService implements AutoCloseable {
   private final ServeCommand.Config config;
   private final PrintStream out;
   private final ReceiptMetrics metrics = ReceiptMetrics.builder().build();
-  private final Map<Integer, LongAdder> requests = new ConcurrentHashMap<>();
+  private final WebhookCounters requests = WebhookCounters.create();
   private final LongAdder sentOk = new LongAdder();
   private final LongAdder sentFailed = new LongAdder();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -73,7 +71,7 @@ final class ReceiptService implements AutoCloseable {
     this.out = out;
     this.journal = journal;
     this.sender = sender;
-    Webhook.Builder webhook = Webhook.builder().threads(config.threads()).observer(this::observe);
+    Webhook.Builder webhook = Webhook.builder().threads(config.threads()).observer(requests);
     config.clientToken().ifPresent(webhook::clientToken);
     config.signingKey().ifPresent(webhook::signingKey);
     // the journal first: a receipt is on disk before anything else sees it, and before the 2xx
@@ -144,6 +142,20 @@ final class ReceiptService implements AutoCloseable {
         + "; journal " + config.journal().map(Object::toString).orElse("none");
   }
 
+  /**
+   * The line after the startup line: what a first-time user tries next. Names the loopback
+   * address when the service listens on every address.
+   */
+  String nextLine() {
+    String host = config.host();
+    String reach = host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "::1" : host;
+    URI root = ServeCommand.url(reach, server.port(), "/");
+    URI webhook = ServeCommand.url(reach, server.port(), config.path());
+    return "try: curl -sS " + root.resolve("/healthz") + " (or /metrics); signed test payloads:"
+        + " 'emulator --port 8181 --signing-key K', then POST a payload to"
+        + " http://127.0.0.1:8181/emulator/push?to=" + webhook;
+  }
+
   /** The webhook's URL. */
   URI uri() {
     return uri;
@@ -159,14 +171,11 @@ final class ReceiptService implements AutoCloseable {
     StringBuilder b = new StringBuilder(4096);
     try {
       metrics.writePrometheus(b);
+      requests.writePrometheus(b);
     } catch (IOException e) {
       throw new IllegalStateException("a StringBuilder does not throw", e);
     }
-    b.append("# HELP bm_webhook_requests_total Webhook requests answered, by HTTP status.\n");
-    b.append("# TYPE bm_webhook_requests_total counter\n");
-    new TreeMap<>(requests).forEach((status, n) ->
-        b.append("bm_webhook_requests_total{status=\"").append(status).append("\"} ")
-            .append(n.sum()).append('\n'));
+    // the demo's own: what --auto-read sent
     b.append("# HELP bm_agent_receipts_sent_total Agent READ receipts sent by --auto-read, by"
         + " outcome.\n");
     b.append("# TYPE bm_agent_receipts_sent_total counter\n");
@@ -174,10 +183,6 @@ final class ReceiptService implements AutoCloseable {
     b.append("bm_agent_receipts_sent_total{outcome=\"failed\"} ").append(sentFailed.sum())
         .append('\n');
     return b.toString();
-  }
-
-  private void observe(WebhookOutcome outcome) {
-    requests.computeIfAbsent(outcome.status(), s -> new LongAdder()).increment();
   }
 
   private void print(ReceiptEvent e) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
 import java.net.URI;
@@ -22,7 +23,8 @@ final class ServeCommand implements Command {
   @Override
   public List<Opt> options() {
     List<Opt> o = new ArrayList<>(List.of(
-        Opt.value("--host", "HOST", null, "0.0.0.0", "address to listen on"),
+        Opt.value("--host", "HOST", null, "127.0.0.1",
+            "address to listen on; 0.0.0.0 for every address"),
         Opt.value("--port", "N", "PORT", "8080", "port to listen on, 0 for any free port"),
         Opt.value("--path", "PATH", null, "/callback", "the webhook's path"),
         Opt.secret("--client-token", "T", "BM_CLIENT_TOKEN",
@@ -114,11 +116,12 @@ final class ServeCommand implements Command {
     return 0;
   }
 
-  /** Checks the options, starts the service and prints its startup line. */
+  /** Checks the options, starts the service and prints its startup line and what to try next. */
   ReceiptService start(Args args, Io io) throws UsageException, CommandFailure {
     ReceiptService service = ReceiptService.start(config(args), io.out());
     synchronized (io.out()) {
       io.out().println(service.startupLine());
+      io.out().println(service.nextLine());
       io.out().flush();
     }
     return service;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
 /** Bad command-line input: the command exits 2 with this one-line message. */

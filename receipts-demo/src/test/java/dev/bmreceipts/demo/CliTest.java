@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +25,7 @@ class CliTest {
     TestIo t = new TestIo();
     assertEquals(0, t.run("serve", "--help"));
     String out = t.out();
-    for (String s : List.of("--host HOST", "(default 0.0.0.0)", "--port N [PORT]", "(default 8080)",
+    for (String s : List.of("--host HOST", "(default 127.0.0.1)", "--port N [PORT]", "(default 8080)",
         "--path PATH", "(default /callback)", "--client-token T [BM_CLIENT_TOKEN]",
         "--signing-key K [BM_SIGNING_KEY]", "--journal FILE", "--auto-read",
         "--credentials FILE [GOOGLE_APPLICATION_CREDENTIALS]", "--access-token T [BM_ACCESS_TOKEN]",
@@ -171,7 +172,7 @@ class CliTest {
         Map.of("BM_CLIENT_TOKEN", "ct", "PORT", "9090")));
     assertEquals("ct", config.signingKey().orElseThrow());
     assertEquals(9090, config.port());
-    assertEquals("0.0.0.0", config.host());
+    assertEquals("127.0.0.1", config.host(), "loopback unless exposed on purpose");
     assertEquals("/callback", config.path());
     ServeCommand.Config none = ServeCommand.config(Args.parse(c, List.of(), Map.of()));
     assertTrue(none.signingKey().isEmpty());
@@ -199,6 +200,22 @@ class CliTest {
     assertEquals(1, j.errLines().size(), j.err());
     assertTrue(j.errLines().get(0).startsWith("serve: "), j.err());
     assertTrue(j.errLines().get(0).contains("/nonexistent/dir/journal.jsonl"), j.err());
+  }
+
+  @Test
+  void versionPrintsTheBuiltVersion() {
+    TestIo t = new TestIo();
+    assertEquals(0, t.run("--version"));
+    assertEquals(List.of("receipts-demo " + System.getProperty("project.version")), t.outLines());
+    assertEquals("", t.err());
+    assertUsage(new String[] {"--version", "serve"}, "receipts-demo: --version takes no arguments");
+  }
+
+  @Test
+  void exposingServeOnEveryAddressIsExplicit() throws Exception {
+    ServeCommand c = new ServeCommand();
+    assertEquals("0.0.0.0", ServeCommand.config(Args.parse(c, List.of("--host", "0.0.0.0"),
+        Map.of())).host());
   }
 
   static void assertUsage(String[] args, String line) {

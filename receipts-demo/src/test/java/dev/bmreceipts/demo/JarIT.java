@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +26,13 @@ class JarIT {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("usage: java -jar receipts-demo.jar <command> [options]"));
     assertEquals("", r.err());
+  }
+
+  @Test
+  void shadedJarPrintsItsVersion() throws Exception {
+    Processes.Result r = Processes.run(Processes.jar("--version"));
+    assertEquals(0, r.code(), r.err());
+    assertEquals("receipts-demo " + System.getProperty("project.version") + "\n", r.out());
   }
 
   @Test

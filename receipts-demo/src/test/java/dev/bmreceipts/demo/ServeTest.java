@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,7 +116,11 @@ class ServeTest {
 
   @Test
   void startupLineSaysUrlSignaturesAndJournal() {
-    assertEquals(List.of("serving " + serve.uri() + "; signatures checked; journal " + journal),
+    int port = serve.uri().getPort();
+    assertEquals(List.of("serving " + serve.uri() + "; signatures checked; journal " + journal,
+        "try: curl -sS http://127.0.0.1:" + port + "/healthz (or /metrics); signed test payloads:"
+            + " 'emulator --port 8181 --signing-key K', then POST a payload to"
+            + " http://127.0.0.1:8181/emulator/push?to=http://127.0.0.1:" + port + "/callback"),
         serveIo.outLines());
     assertTrue(serve.uri().toString().matches("http://127\\.0\\.0\\.1:\\d+/callback"));
   }
@@ -144,7 +149,7 @@ class ServeTest {
     });
     assertTrue(metrics().contains("bm_agent_receipts_sent_total{outcome=\"failed\"} 0\n"));
     assertEquals(List.of(), journalLines(), "a user message is not a receipt");
-    assertEquals("sent READ conversations/conv-1/messages/msg-1", serveIo.outLines().get(1));
+    assertEquals("sent READ conversations/conv-1/messages/msg-1", serveIo.outLines().get(2));
   }
 
   @Test
@@ -200,7 +205,7 @@ class ServeTest {
         "receipt DELIVERED conversations/conv-2/messages/m1 agent=" + Payloads.AGENT,
         "receipt DELIVERED conversations/conv-2/messages/m2 agent=" + Payloads.AGENT,
         "receipt DELIVERED conversations/conv-2/messages/m3 agent=" + Payloads.AGENT),
-        out.subList(1, out.size()));
+        out.subList(2, out.size()));
     String m = metrics();
     assertTrue(m.contains("bm_receipts_received_total{type=\"DELIVERED\"} 3\n"), m);
     assertTrue(m.contains("bm_receipts_received_total{type=\"READ\"} 0\n"), m);
@@ -215,7 +220,7 @@ class ServeTest {
     assertEquals(401, r.statusCode());
     assertEquals(List.of(), journalLines());
     assertTrue(metrics().contains("bm_webhook_requests_total{status=\"401\"} 1\n"));
-    assertEquals(1, serveIo.outLines().size(), "only the startup line");
+    assertEquals(2, serveIo.outLines().size(), "only the startup lines");
   }
 
   @Test
@@ -258,12 +263,13 @@ class ServeTest {
     ServeCommand sc = new ServeCommand();
     try (ReceiptService s = sc.start(Args.parse(sc, List.of("--host", "127.0.0.1", "--port", "0",
         "--quiet"), Map.of()), io.io)) {
-      assertEquals(List.of("serving " + s.uri() + "; signatures NOT CHECKED (no signing key);"
-          + " journal none"), io.outLines());
+      assertEquals("serving " + s.uri() + "; signatures NOT CHECKED (no signing key);"
+          + " journal none", io.outLines().get(0));
+      assertEquals(2, io.outLines().size(), io.out());
       HttpResponse<String> r = Http.post(s.uri(), "application/json",
           Payloads.receipts("req-q1", "conv-6", "READ", List.of("m1")));
       assertEquals(200, r.statusCode());
-      assertEquals(1, io.outLines().size(), "--quiet prints no receipt lines");
+      assertEquals(2, io.outLines().size(), "--quiet prints no receipt lines");
       assertFalse(s.prometheus().contains("bm_receipts_received_total{type=\"READ\"} 0\n"));
     }
   }

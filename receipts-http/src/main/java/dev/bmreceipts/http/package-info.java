@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The inbound webhook ({@link dev.bmreceipts.http.Webhook}, {@link dev.bmreceipts.http.WebhookServer}),
  * the callbacks it calls ({@link dev.bmreceipts.http.ReceiptListener},

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Internals shared by the packages of this module; not exported, not part of the API.
  */
