@@ -64,6 +64,7 @@ public final class WebhookParser {
    */
   public WebhookPayload parse(byte[] body, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, body.length);
+    // the byte scanner builds the payload without JSON-P's events (ParserBenchmark: ours against jacksonTree)
     WebhookPayload fast;
     try {
       fast = FastPayloadReader.read(body, offset, length, limits);

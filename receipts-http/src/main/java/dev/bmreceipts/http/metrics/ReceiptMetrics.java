@@ -138,8 +138,8 @@ public final class ReceiptMetrics implements ReceiptListener {
   }
 
   /**
-   * Counts a payload's receipts, in order, under one lock. Thread-safe, never throws for
-   * well-formed events.
+   * Counts a payload's receipts, in order, under one lock (one lock a payload rather than one a
+   * receipt: bench/README, webhook.sh change 10). Thread-safe, never throws for well-formed events.
    *
    * @throws NullPointerException when {@code events} or one of them is null
    */
