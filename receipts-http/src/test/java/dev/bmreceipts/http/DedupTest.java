@@ -336,18 +336,12 @@ class DedupTest {
   @Test
   void aStoreOfTheHostsOwnStopsAtABusyKeyAndReleasesWhatItClaimed() throws Exception {
     RecordingStore store = new RecordingStore();
-    CountDownLatch inside = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    Hold hold = new Hold("M1");
     try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
-        .receiptListener(e -> {
-          if (e.message().messageId().equals("M1")) {
-            inside.countDown();
-            assertTrue(release.await(10, TimeUnit.SECONDS));
-          }
-        }).build())) {
+        .receiptListener(hold::onReceipt).build())) {
       CompletableFuture<HttpResponse<String>> first =
           CompletableFuture.supplyAsync(() -> post(server, receipts("R1", receipt("M1", "READ"))));
-      assertTrue(inside.await(10, TimeUnit.SECONDS));
+      assertTrue(hold.inside.await(10, TimeUnit.SECONDS));
       String m1 = "conversations/C/messages/M1|READ";
       String m2 = "conversations/C/messages/M2|READ";
       synchronized (store) {
@@ -362,10 +356,28 @@ class DedupTest {
         assertEquals(List.of("claim request R2 CLAIMED", "claim " + m2 + " CLAIMED",
             "claim " + m1 + " BUSY", "release request R2", "release " + m2), store.calls);
       }
-      release.countDown();
+      hold.release.countDown();
       assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
     } finally {
-      release.countDown();
+      hold.release.countDown();
+    }
+  }
+
+  /** A listener that holds the delivery of one message in flight until released. */
+  private static final class Hold {
+    final String messageId;
+    final CountDownLatch inside = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    Hold(String messageId) {
+      this.messageId = messageId;
+    }
+
+    void onReceipt(ReceiptEvent e) throws InterruptedException {
+      if (e.message().messageId().equals(messageId)) {
+        inside.countDown();
+        assertTrue(release.await(10, TimeUnit.SECONDS));
+      }
     }
   }
 
@@ -458,15 +470,11 @@ class DedupTest {
   @Test
   void everyBatchIsCommittedOrReleasedExactlyOnceOnTheRequestThread() throws Exception {
     ThreadRecordingStore store = new ThreadRecordingStore();
-    CountDownLatch inside = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    Hold hold = new Hold("HOLD");
     AtomicInteger failures = new AtomicInteger(1);
     try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
         .receiptListener(e -> {
-          if (e.message().messageId().equals("HOLD")) {
-            inside.countDown();
-            assertTrue(release.await(10, TimeUnit.SECONDS));
-          }
+          hold.onReceipt(e);
           if (e.message().messageId().equals("FAIL") && failures.getAndDecrement() > 0) {
             throw new IllegalStateException("down once");
           }
@@ -475,7 +483,7 @@ class DedupTest {
         .build())) {
       CompletableFuture<HttpResponse<String>> held =
           CompletableFuture.supplyAsync(() -> post(server, receipts("R0", receipt("HOLD", "READ"))));
-      assertTrue(inside.await(10, TimeUnit.SECONDS));
+      assertTrue(hold.inside.await(10, TimeUnit.SECONDS));
       String ok = receipts("R1", receipt("M1", "READ"), receipt("M2", "DELIVERED"));
       assertEquals(200, post(server, ok).statusCode());
       assertEquals(200, post(server, ok).statusCode()); // a redelivery
@@ -491,10 +499,10 @@ class DedupTest {
       assertEquals(200, post(server, "{\"message\":{\"messageId\":\"M\",\"text\":\"hi\"}}")
           .statusCode());
       assertEquals(200, post(server, receipts(null)).statusCode());
-      release.countDown();
+      hold.release.countDown();
       assertEquals(200, held.get(10, TimeUnit.SECONDS).statusCode());
     } finally {
-      release.countDown();
+      hold.release.countDown();
     }
     assertEquals(List.of(), store.problems);
     assertEquals(9, store.batches.get());
