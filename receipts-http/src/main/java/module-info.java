@@ -1,14 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The webhook, its listeners, the agent READ receipt sender and receipt metrics.
+ * Receipts over HTTP: one package per need.
+ *
+ * <table>
+ *   <caption>Which package answers which need</caption>
+ *   <tr><th>need</th><th>package</th></tr>
+ *   <tr><td>take Google's webhook calls: check, parse, deduplicate, dispatch to listeners</td>
+ *       <td>{@link dev.bmreceipts.http} ({@code Webhook}, {@code ReceiptListener},
+ *       {@code PayloadListener}, {@code Deduplicator})</td></tr>
+ *   <tr><td>send agents' READ receipts, with retries and a token source</td>
+ *       <td>{@link dev.bmreceipts.http.sender} ({@code ReceiptSender}, {@code RetryPolicy},
+ *       {@code AccessTokenProvider})</td></tr>
+ *   <tr><td>count what the receipts say: Prometheus text, JMX, reports</td>
+ *       <td>{@link dev.bmreceipts.http.metrics} ({@code ReceiptMetrics}, {@code MetricsReport})</td></tr>
+ *   <tr><td>keep every accepted receipt as a JSON line, and replay the lines</td>
+ *       <td>{@link dev.bmreceipts.http.journal} ({@code Journal})</td></tr>
+ * </table>
+ *
+ * <p>The package {@code dev.bmreceipts.http.internal} (the primitive-array table behind the
+ * in-memory dedupe store and the metrics) is not exported.
  *
  * <pre>{@code
- * try (WebhookServer server = Webhook.builder()
+ * ReceiptMetrics metrics = ReceiptMetrics.builder().build();
+ * try (Journal.Writer journal = Journal.open(Path.of("receipts.jsonl"));
+ *      WebhookServer server = Webhook.builder()
  *         .signingKey(System.getenv("BM_SIGNING_KEY"))
- *         .receiptListener(e -> System.out.println(e.type() + " " + e.message()))
+ *         .receiptListener(metrics)
+ *         .receiptListener(journal)
  *         .build()
  *         .start("127.0.0.1", 8080, "/callback")) {
- *   // serve until closed
+ *   // serve until closed; metrics.toPrometheus() for a scrape
  * }
  * }</pre>
  */

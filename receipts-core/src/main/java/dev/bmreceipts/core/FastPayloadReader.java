@@ -25,7 +25,9 @@ import java.util.Optional;
  * <p>It never fails a body. On anything it does not handle (an escape, a string longer in bytes
  * than the limit in chars, a very long number, any syntax or UTF-8 error, any limit or rule
  * broken) it answers {@code null} and {@link PayloadReader} reads the body instead, so errors and
- * their messages come from one place. Not thread-safe; one per body.
+ * their messages come from one place. Any other exception is a flaw of this scanner: it reaches
+ * {@link WebhookParser}, which counts it ({@link WebhookParser#scannerFailures()}) and reads the
+ * body with the other reader. Not thread-safe; one per body.
  */
 final class FastPayloadReader {
   /** Thrown to give up; shared, stackless and immutable, so it is safe across threads. */
@@ -107,9 +109,8 @@ final class FastPayloadReader {
   static WebhookPayload read(byte[] body, int offset, int length, ParserLimits limits) {
     try {
       return new FastPayloadReader(body, offset, length, limits).readBody();
-    } catch (RuntimeException e) {
-      // GiveUp, a bad message name (InvalidMessageNameException), or in doubt anything else: the
-      // other reader decides, so a flaw here would cost time, never a different answer
+    } catch (GiveUp | InvalidMessageNameException | PayloadException e) {
+      // a body this scanner leaves to the other reader: it reads it, or reports what is wrong
       return null;
     }
   }
@@ -221,7 +222,9 @@ final class FastPayloadReader {
         ? Optional.of(new UserReceipts(agentText, conversationText, customAgentText, request, sent,
             Timestamp.parse(text(createTime)), receipts))
         : Optional.empty();
-    // a wrong member type throws here, and the other reader then reports it
+    if (kind == PayloadKind.MESSAGE && !(json.get("message") instanceof JsonObject)) {
+      throw GIVE_UP; // a wrong member type: the other reader reports it
+    }
     Optional<UserMessage> message = kind == PayloadKind.MESSAGE
         ? Optional.of(PayloadReader.userMessage(json.getJsonObject("message")))
         : Optional.empty();

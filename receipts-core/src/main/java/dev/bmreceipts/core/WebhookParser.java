@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Parses webhook bodies into {@link WebhookPayload}s.
@@ -19,12 +20,15 @@ import java.util.Objects;
  * unknown kinds are kept, never an error. Anything else wrong fails with one
  * {@link PayloadException}.
  *
- * <p>Instances are immutable and thread-safe; create one and share it. The JSON-P provider is
- * looked up once, at {@link #create()}.
+ * <p>Instances are thread-safe; create one and share it. Their only state is two counters
+ * ({@link #fallbacks()}, {@link #scannerFailures()}). The JSON-P provider is looked up once, at
+ * {@link #create()}.
  */
 public final class WebhookParser {
   private final JsonParserFactory factory;
   private final ParserLimits limits;
+  private final LongAdder fallbacks = new LongAdder();
+  private final LongAdder scannerFailures = new LongAdder();
 
   private WebhookParser(ParserLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits cannot be null, use ParserLimits.DEFAULTS");
@@ -61,8 +65,39 @@ public final class WebhookParser {
    */
   public WebhookPayload parse(byte[] body, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, body.length);
-    WebhookPayload fast = FastPayloadReader.read(body, offset, length, limits);
-    return fast != null ? fast : new PayloadReader(factory, limits).read(body, offset, length);
+    // the byte scanner builds the payload without JSON-P's events (ParserBenchmark: ours against jacksonTree)
+    WebhookPayload fast;
+    try {
+      fast = FastPayloadReader.read(body, offset, length, limits);
+    } catch (RuntimeException flaw) {
+      // the scanner answers null for what it leaves to JSON-P; anything else is its own flaw,
+      // counted so that it shows as a number rather than as silent slowness
+      scannerFailures.increment();
+      fast = null;
+    }
+    if (fast != null) {
+      return fast;
+    }
+    fallbacks.increment();
+    return new PayloadReader(factory, limits).read(body, offset, length);
+  }
+
+  /**
+   * How many bodies this parser read through JSON-P because the byte scanner did not take them
+   * (escaped strings, errors, and {@link #scannerFailures()}). A number that grows with ordinary
+   * traffic means the traffic left the fast path: slower, never a different answer.
+   */
+  public long fallbacks() {
+    return fallbacks.sum();
+  }
+
+  /**
+   * How many of {@link #fallbacks()} came from the scanner failing in a way it does not mean to
+   * (an exception other than its own "not mine"): a flaw in the parser, worth a report. Should be
+   * 0.
+   */
+  public long scannerFailures() {
+    return scannerFailures.sum();
   }
 
   /** The JSON-P reader alone, without the fast path: for tests that compare the two. */

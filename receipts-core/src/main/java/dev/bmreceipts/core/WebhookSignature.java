@@ -81,6 +81,7 @@ public final class WebhookSignature {
     byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
     // fails here, not at the first request, if this JDK's SHA-512 is missing or cannot be copied
     new PerThread(bytes).mac(new byte[0], 0, 0);
+    // pad states hashed once per thread, not per request (SignatureBenchmark; bench/README change 13)
     this.macs = ThreadLocal.withInitial(() -> new PerThread(bytes));
   }
 

@@ -4,6 +4,7 @@ package dev.bmreceipts.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -53,6 +54,8 @@ class WebhookParserFastPathTest {
       fail(what + " under " + limits + ": JSON-P gave " + expected + ", the parser gave " + actual
           + "; body (hex) " + HexFormat.of().formatHex(body));
     }
+    assertEquals(0, parser.scannerFailures(), what + ": the scanner failed in a way it does not mean to; "
+        + "body (hex) " + HexFormat.of().formatHex(body));
     WebhookPayload fast = FastPayloadReader.read(body, 0, body.length, limits);
     if (fast != null && !fast.equals(expected)) {
       fail(what + ": the fast path answered " + fast + " where JSON-P gave " + expected);
@@ -395,5 +398,18 @@ class WebhookParserFastPathTest {
       assertNull(FastPayloadReader.read(bytes, 0, bytes.length, ParserLimits.DEFAULTS), body);
       agree(bytes, ParserLimits.DEFAULTS, body);
     }
+  }
+
+  @Test
+  void countsTheBodiesItLeavesToJsonP() {
+    WebhookParser parser = WebhookParser.create();
+    parser.parse(Fixtures.bytes("receipts-typical.json"));
+    assertEquals(0, parser.fallbacks());
+    assertEquals("aA", parser.parse("{\"agent\":\"a\\u0041\"}".getBytes(StandardCharsets.UTF_8)).agent());
+    assertEquals(1, parser.fallbacks());
+    assertThrows(PayloadException.class,
+        () -> parser.parse("{\"agent\":1}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(2, parser.fallbacks());
+    assertEquals(0, parser.scannerFailures());
   }
 }

@@ -20,8 +20,6 @@ import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,19 +90,6 @@ class ServeTest {
     return r.body();
   }
 
-  /** Polls (briefly) for something the service does asynchronously. */
-  private static <T> T eventually(Supplier<Optional<T>> probe) throws InterruptedException {
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Optional<T> t = probe.get();
-      if (t.isPresent()) {
-        return t.get();
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("timed out");
-  }
-
   private JsonArray emulatorRequests() {
     try {
       return Json.createReader(new StringReader(
@@ -129,25 +114,21 @@ class ServeTest {
   void userMessageGetsAReadReceiptWithAnIssuedToken() throws Exception {
     JsonObject answer = push(Payloads.userMessage("req-m1", "conv-1", "msg-1"));
     assertEquals(200, answer.getInt("status"));
-    JsonObject patch = eventually(() -> emulatorRequests().stream()
+    assertTrue(metrics().contains("bm_webhook_requests_total{status=\"200\"} 1\n"));
+    // the READ is sent after the answer; close() returns once it was sent and counted
+    serve.close();
+    JsonObject patch = emulatorRequests().stream()
         .map(JsonValue::asJsonObject)
         .filter(o -> o.getString("method").equals("PATCH"))
-        .findFirst());
+        .findFirst().orElseThrow();
     assertEquals("/v1/conversations/conv-1/messages/msg-1/receipt", patch.getString("path"));
     assertEquals("issued", patch.getString("auth"));
     assertEquals(200, patch.getInt("status"));
     assertEquals("{\"receiptType\":\"READ\"}", patch.getString("body"));
     assertTrue(emulatorRequests().stream().map(JsonValue::asJsonObject)
         .anyMatch(o -> o.getString("path").equals("/token") && o.getInt("status") == 200));
-    eventually(() -> {
-      try {
-        return Optional.of(metrics()).filter(
-            m -> m.contains("bm_agent_receipts_sent_total{outcome=\"ok\"} 1\n"));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
-    assertTrue(metrics().contains("bm_agent_receipts_sent_total{outcome=\"failed\"} 0\n"));
+    assertTrue(serve.prometheus().contains("bm_agent_receipts_sent_total{outcome=\"ok\"} 1\n"));
+    assertTrue(serve.prometheus().contains("bm_agent_receipts_sent_total{outcome=\"failed\"} 0\n"));
     assertEquals(List.of(), journalLines(), "a user message is not a receipt");
     assertEquals("sent READ conversations/conv-1/messages/msg-1", serveIo.outLines().get(2));
   }
@@ -157,14 +138,9 @@ class ServeTest {
     assertEquals(200, Http.post(emulator.uri().resolve("/emulator/script"), "text/plain", "404")
         .statusCode());
     assertEquals(200, push(Payloads.userMessage("req-f1", "conv-9", "gone")).getInt("status"));
-    eventually(() -> {
-      try {
-        return Optional.of(metrics()).filter(
-            m -> m.contains("bm_agent_receipts_sent_total{outcome=\"failed\"} 1\n"));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    // close() returns once the READ was tried and its failure counted
+    serve.close();
+    assertTrue(serve.prometheus().contains("bm_agent_receipts_sent_total{outcome=\"failed\"} 1\n"));
     assertEquals(1, emulatorRequests().stream().map(JsonValue::asJsonObject)
         .filter(o -> o.getString("method").equals("PATCH")).count());
   }

@@ -12,14 +12,17 @@ import java.util.Objects;
  * instances behind a load balancer implements this over its shared store.
  *
  * <p>Keys are opaque strings: {@code "request " + requestId} for a payload with a request id, and
- * {@code message name + "|" + receipt type} for each receipt. For each request the webhook claims
- * its keys as one {@link #claimAll batch}, in that order, stopping at a request id already
- * {@link Claim#DELIVERED} (the whole request is a redelivery) or at the first {@link Claim#BUSY}.
- * Then it calls the listeners, then commits the batch when all returned normally, or releases it
- * when one threw or a claim answered {@link Claim#BUSY}.
+ * {@code message name + "|" + receipt type} for each receipt. For each request with any keys the
+ * webhook claims them as one {@link #claimAll batch}, in that order, stopping at a request id
+ * already {@link Claim#DELIVERED} (the whole request is a redelivery) or at the first
+ * {@link Claim#BUSY}. Then it calls the listeners, then {@link Batch#commit() commits} the batch
+ * when it answers {@code 200}, or {@link Batch#release() releases} it when it answers anything
+ * else (a listener threw, a claim answered {@link Claim#BUSY}).
  *
  * <p>Implementations must be thread-safe and atomic per key: of two concurrent claims of a key
- * that is not delivered, exactly one gets {@link Claim#CLAIMED}.
+ * that is not delivered, exactly one gets {@link Claim#CLAIMED}. A store implements
+ * {@link #claim}, {@link #commit} and {@link #release}; one that can claim many keys at once
+ * (under one lock, in one round trip) also overrides {@link #claimAll}.
  */
 public interface Deduplicator {
   /** Default entry bound of {@link #inMemory()}. */
@@ -47,21 +50,30 @@ public interface Deduplicator {
   void release(String key);
 
   /**
-   * Claims a request's keys in order, as one batch, and answers the batch. Claiming stops after
-   * the first key when {@code firstIsRequest} and that key is {@link Claim#DELIVERED} (the whole
-   * request is a redelivery), and after the first key that is {@link Claim#BUSY}; the keys after
-   * a stop are not looked at.
+   * Claims a request's keys in order, as one batch, and answers the batch. Each key is claimed as
+   * {@link #claim} would. Claiming stops after the first key when {@code firstIsRequest} and that
+   * key is {@link Claim#DELIVERED} (the whole request is a redelivery), and after the first key
+   * that is {@link Claim#BUSY}; the keys after a stop are not looked at.
    *
-   * <p>The webhook calls this once per request, on the request's thread, and then calls exactly
-   * one of {@link Batch#commit()} or {@link Batch#release()} exactly once, on the same thread,
-   * even when a listener threw or a claim answered {@link Claim#BUSY}. If this method throws, the
-   * store must hold none of the batch's claims; the webhook answers {@code 503}.
+   * <p><b>Threading and count:</b> the webhook calls this once per request that has keys, on the
+   * request's thread, and then calls exactly one of {@link Batch#commit()} or
+   * {@link Batch#release()}, exactly once, on the same thread: {@code commit()} when it answers
+   * {@code 200} (also for a redelivery, when nothing was claimed), {@code release()} otherwise,
+   * even when a listener threw or a claim answered {@link Claim#BUSY}.
    *
-   * <p>The default calls {@link #claim} once per key; a store overrides it to claim the whole
-   * batch at once (one lock, one round trip).
+   * <p><b>Exceptions:</b> if this method throws, the store must hold none of the batch's claims;
+   * the webhook answers {@code 503} so that Google retries, and calls no listener. If
+   * {@code commit()} throws, the webhook answers {@code 503} too (the listeners' work is redone on
+   * the retry) and calls nothing else on the batch: the batch must not leave its keys in flight.
+   * If {@code release()} throws, the webhook keeps its answer and logs the failure.
+   *
+   * <p>The default calls {@link #claim} once per key, and {@link #commit} or {@link #release}
+   * once per key it claimed; when a call throws, it releases what it still holds and rethrows. A
+   * store overrides it to claim the whole batch at once (one lock, one round trip).
    *
    * @param keys the request's distinct keys, its request id's first when it has one; not copied,
    *     and not changed by the caller until the batch is finished
+   * @param firstIsRequest whether {@code keys.get(0)} is the request id's key
    */
   default Batch claimAll(List<String> keys, boolean firstIsRequest) {
     Claim[] claims = new Claim[keys.size()];
@@ -74,11 +86,7 @@ public interface Deduplicator {
         }
       }
     } catch (RuntimeException e) {
-      for (int i = 0; i < claims.length; i++) {
-        if (claims[i] == Claim.CLAIMED) {
-          release(keys.get(i));
-        }
-      }
+      releaseClaimed(keys, claims, 0, e);
       throw e;
     }
     return new Batch() {
@@ -91,25 +99,52 @@ public interface Deduplicator {
       public void commit() {
         for (int i = 0; i < claims.length; i++) {
           if (claims[i] == Claim.CLAIMED) {
-            Deduplicator.this.commit(keys.get(i));
+            try {
+              Deduplicator.this.commit(keys.get(i));
+            } catch (RuntimeException e) {
+              releaseClaimed(keys, claims, i, e);
+              throw e;
+            }
           }
         }
       }
 
       @Override
       public void release() {
-        for (int i = 0; i < claims.length; i++) {
-          if (claims[i] == Claim.CLAIMED) {
-            Deduplicator.this.release(keys.get(i));
-          }
-        }
+        releaseClaimed(keys, claims, 0, null);
       }
     };
   }
 
   /**
+   * Releases the keys from {@code from} on that {@code claims} answered {@link Claim#CLAIMED}:
+   * every one is tried; a failure is added to {@code failure} as suppressed, or thrown after the
+   * others were tried when there is no {@code failure}.
+   */
+  private void releaseClaimed(List<String> keys, Claim[] claims, int from, RuntimeException failure) {
+    RuntimeException first = failure;
+    for (int i = from; i < claims.length; i++) {
+      if (claims[i] == Claim.CLAIMED) {
+        try {
+          release(keys.get(i));
+        } catch (RuntimeException e) {
+          if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        }
+      }
+    }
+    if (failure == null && first != null) {
+      throw first;
+    }
+  }
+
+  /**
    * A request's keys, claimed by {@link #claimAll}. Exactly one of {@link #commit()} and
-   * {@link #release()} is called, exactly once, on the thread that claimed the batch.
+   * {@link #release()} is called, exactly once, on the thread that claimed the batch; an
+   * implementation need not be thread-safe.
    */
   interface Batch {
     /** The claim of key {@code i}, or {@code null} when claiming stopped before it. */
@@ -129,7 +164,7 @@ public interface Deduplicator {
 
   /**
    * An in-memory store that forgets a delivered key after {@code maxAge}, and forgets the oldest
-   * delivered keys when it holds more than {@code maxEntries}. A webhook using it claims a
+   * delivered keys when it holds more than {@code maxEntries}. Its {@link #claimAll} claims a
    * request's keys under one lock and commits them under one more, instead of one per key.
    */
   static Deduplicator inMemory(int maxEntries, Duration maxAge, Clock clock) {

@@ -3,6 +3,7 @@ package dev.bmreceipts.http;
 
 import dev.bmreceipts.http.internal.LongHashTable;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * {@link Deduplicator#inMemory}: a {@link LongHashTable} from the 128-bit hash of each key to its
@@ -11,10 +12,12 @@ import java.time.Clock;
  * evicted.
  *
  * <p>Entries are primitive array cells, not objects: a full table of 100,000 keys is about 5 MB
- * (32 bytes per key, plus a 2 MB index) and gives the garbage collector nothing to copy. A key is known by its hash alone: see
- * {@link LongHashTable#hash(String)} for the chance of a false match (negligible).
+ * (32 bytes per key, plus a 2 MB index) and gives the garbage collector nothing to copy. A key is
+ * known by its hash alone: see {@link LongHashTable#hash(String)} for the chance of a false match
+ * (negligible).
  *
- * <p>One lock guards the table; the hashing is done before taking it.
+ * <p>One lock guards the table; the hashing is done before taking it. A request's batch
+ * ({@link #claimAll}) takes it once to claim all its keys and once more to commit or release them.
  */
 final class InMemoryDeduplicator implements Deduplicator {
   /** The value of a key in flight; commit times are never this. */
@@ -33,32 +36,15 @@ final class InMemoryDeduplicator implements Deduplicator {
     this.clock = clock;
   }
 
+  /** The batch path with one key: the per-key protocol is the batch's. */
   @Override
   public Claim claim(String key) {
-    LongHashTable.Hash h = LongHashTable.hash(key);
-    synchronized (table) {
-      int e = table.find(h.k1(), h.k2());
-      if (e == LongHashTable.NONE) {
-        table.set(table.insert(h.k1(), h.k2()), AT, IN_FLIGHT);
-        return Claim.CLAIMED;
-      }
-      long at = table.get(e, AT);
-      if (at == IN_FLIGHT) {
-        return Claim.BUSY;
-      }
-      if (clock.millis() - at < maxAgeMillis) {
-        return Claim.DELIVERED;
-      }
-      // expired: claimed again, and out of the commit order while in flight
-      table.set(e, AT, IN_FLIGHT);
-      table.unlink(e);
-      return Claim.CLAIMED;
-    }
+    return claimAll(List.of(key), false).claim(0);
   }
 
   @Override
   public void commit(String key) {
-    LongHashTable.Hash h = LongHashTable.hash(key);
+    LongHashTable.Hash h = table.hash(key);
     long now = clock.millis();
     synchronized (table) {
       int e = table.find(h.k1(), h.k2());
@@ -73,7 +59,7 @@ final class InMemoryDeduplicator implements Deduplicator {
 
   @Override
   public void release(String key) {
-    LongHashTable.Hash h = LongHashTable.hash(key);
+    LongHashTable.Hash h = table.hash(key);
     synchronized (table) {
       int e = table.find(h.k1(), h.k2());
       if (e != LongHashTable.NONE && table.get(e, AT) == IN_FLIGHT) {
@@ -83,25 +69,23 @@ final class InMemoryDeduplicator implements Deduplicator {
   }
 
   /**
-   * Claims {@code keys[0..count)}, which are distinct, in order under one lock, each as
-   * {@link #claim} would: the webhook's path for a request's keys. It stops after the first
-   * {@link Claim#BUSY}, and after the first key when {@code firstDeliveredStops} and that key is
-   * {@link Claim#DELIVERED}. Each answer goes to {@code claims[i]} (keys not looked at keep
-   * theirs, null), and the entry of each claimed key to {@code entries[i]} for
-   * {@link #commitAll} or {@link #releaseAll}: an entry in flight is neither evicted nor moved,
-   * so its number holds until then. The keys are hashed once, before the lock.
-   *
-   * @return how many keys were looked at
+   * Claims the keys as {@link #claim} would, one after another, under one lock, hashing each
+   * once before it. The batch keeps each claimed key's entry number for its commit or release:
+   * an entry in flight is neither evicted nor moved, so its number holds until then.
    */
-  int claimAll(String[] keys, int count, boolean firstDeliveredStops, Claim[] claims,
-      int[] entries) {
+  @Override
+  public Batch claimAll(List<String> keys, boolean firstIsRequest) {
+    int count = keys.size();
     long[] hashes = new long[2 * count];
     for (int i = 0; i < count; i++) {
-      LongHashTable.Hash h = LongHashTable.hash(keys[i]);
+      LongHashTable.Hash h = table.hash(keys.get(i));
       hashes[2 * i] = h.k1();
       hashes[2 * i + 1] = h.k2();
     }
+    InMemoryBatch batch = new InMemoryBatch(count);
     synchronized (table) {
+      // a request's lookups in a table larger than the cache each start with a miss: reading
+      // their index words first overlaps those misses (bench/README, webhook.sh change 12)
       table.prefetch(hashes, 2, count);
       long now = Long.MIN_VALUE;
       for (int i = 0; i < count; i++) {
@@ -124,55 +108,21 @@ final class InMemoryDeduplicator implements Deduplicator {
             if (now - at < maxAgeMillis) {
               c = Claim.DELIVERED;
             } else {
+              // expired: claimed again, and out of the commit order while in flight
               table.set(e, AT, IN_FLIGHT);
               table.unlink(e);
               c = Claim.CLAIMED;
             }
           }
         }
-        claims[i] = c;
-        entries[i] = e;
-        if (c == Claim.BUSY || (i == 0 && firstDeliveredStops && c == Claim.DELIVERED)) {
-          return i + 1;
-        }
-      }
-      return count;
-    }
-  }
-
-  /** Commits, in order and under one lock, the keys {@link #claimAll} answered CLAIMED. */
-  void commitAll(Claim[] claims, int[] entries, int count) {
-    long now = clock.millis();
-    int committing = 0;
-    for (int i = 0; i < count; i++) {
-      if (claims[i] == Claim.CLAIMED) {
-        committing++;
-      }
-    }
-    synchronized (table) {
-      // the oldest commits that these push past the cap are evicted below
-      table.prefetchOldest(table.linked() + committing - maxEntries);
-      for (int i = 0; i < count; i++) {
-        if (claims[i] == Claim.CLAIMED) {
-          table.set(entries[i], AT, now);
-          table.append(entries[i]);
-        }
-      }
-      if (committing > 0) {
-        evict(now);
-      }
-    }
-  }
-
-  /** Releases, under one lock, the keys {@link #claimAll} answered CLAIMED and still in flight. */
-  void releaseAll(Claim[] claims, int[] entries, int count) {
-    synchronized (table) {
-      for (int i = 0; i < count; i++) {
-        if (claims[i] == Claim.CLAIMED && table.get(entries[i], AT) == IN_FLIGHT) {
-          table.remove(entries[i]);
+        batch.claims[i] = c;
+        batch.entries[i] = e;
+        if (c == Claim.BUSY || (i == 0 && firstIsRequest && c == Claim.DELIVERED)) {
+          break;
         }
       }
     }
+    return batch;
   }
 
   /** Forgets the oldest commits past the cap or the age; the caller holds the lock. */
@@ -194,5 +144,78 @@ final class InMemoryDeduplicator implements Deduplicator {
   @Override
   public String toString() {
     return "Deduplicator.inMemory[maxEntries=" + maxEntries + ", maxAgeMillis=" + maxAgeMillis + "]";
+  }
+
+  /** A request's claims and the entry number of each key it claimed. */
+  private final class InMemoryBatch implements Batch {
+    final Claim[] claims;
+    final int[] entries;
+    private boolean finished;
+
+    InMemoryBatch(int count) {
+      claims = new Claim[count];
+      entries = new int[count];
+    }
+
+    @Override
+    public Claim claim(int i) {
+      return claims[i];
+    }
+
+    /** Commits, in order and under one lock, the keys answered CLAIMED. */
+    @Override
+    public void commit() {
+      finish();
+      long now = clock.millis();
+      int committing = 0;
+      for (Claim c : claims) {
+        if (c == Claim.CLAIMED) {
+          committing++;
+        }
+      }
+      if (committing == 0) {
+        return;
+      }
+      synchronized (table) {
+        // the oldest commits that these push past the cap are evicted below: reading them first
+        // overlaps their cache misses (bench/README, webhook.sh change 12)
+        table.prefetchOldest(table.linked() + committing - maxEntries);
+        for (int i = 0; i < claims.length; i++) {
+          if (claims[i] == Claim.CLAIMED) {
+            table.set(entries[i], AT, now);
+            table.append(entries[i]);
+          }
+        }
+        evict(now);
+      }
+    }
+
+    /** Releases, under one lock, the keys answered CLAIMED. */
+    @Override
+    public void release() {
+      finish();
+      boolean any = false;
+      for (Claim c : claims) {
+        any |= c == Claim.CLAIMED;
+      }
+      if (!any) {
+        return;
+      }
+      synchronized (table) {
+        for (int i = 0; i < claims.length; i++) {
+          if (claims[i] == Claim.CLAIMED && table.get(entries[i], AT) == IN_FLIGHT) {
+            table.remove(entries[i]);
+          }
+        }
+      }
+    }
+
+    /** Refuses a second finish: the entry numbers may belong to other keys by then. */
+    private void finish() {
+      if (finished) {
+        throw new IllegalStateException("batch already committed or released");
+      }
+      finished = true;
+    }
   }
 }

@@ -50,12 +50,15 @@ import java.util.Set;
  *   <li>{@code 200 ok} (also for unknown kinds and for deliveries seen before)
  *   <li>{@code 500 listener failed; retry later}
  *   <li>{@code 503 duplicate delivery in progress; retry later} (with {@code Retry-After: 1})
+ *   <li>{@code 503 dedupe store unavailable; retry later} (with {@code Retry-After: 1}), when the
+ *       {@link Deduplicator} threw while claiming or committing the request's keys
  * </ul>
  *
  * <p>Checks run in that order and each answers before any listener runs. Receipts and other
  * payloads are deduplicated through a {@link Deduplicator}: by {@code requestId} where present
  * and, for receipts, also by (message name, receipt type), so a receipt repeated in a later
- * payload is passed on once.
+ * payload is passed on once. Every store takes the same path: a request's keys are claimed as one
+ * {@link Deduplicator#claimAll batch}, which is committed on {@code 200} and released otherwise.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -65,7 +68,10 @@ public final class Webhook {
   /** Default {@link Builder#maxBodyBytes}: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
-  /** Buffers up to this size stay with their thread; larger bodies get a one-off buffer. */
+  /**
+   * Buffers up to this size stay with their thread; larger bodies get a one-off buffer, so that a
+   * rare large body does not pin its size to the thread for good.
+   */
   private static final int CACHED_BUFFER_MAX = 64 * 1024;
   private static final int INITIAL_BUFFER = 8 * 1024;
 
@@ -85,6 +91,22 @@ public final class Webhook {
   static final WebhookResponse BUSY =
       WebhookResponse.text(503, "duplicate delivery in progress; retry later", "Retry-After", "1");
   static final WebhookResponse UNREADABLE = WebhookResponse.text(400, "could not read the body");
+  static final WebhookResponse STORE_FAILED =
+      WebhookResponse.text(503, "dedupe store unavailable; retry later", "Retry-After", "1");
+
+  /** The batch of a request with no keys: nothing to claim, commit or release. */
+  private static final Deduplicator.Batch NO_KEYS = new Deduplicator.Batch() {
+    @Override
+    public Deduplicator.Claim claim(int i) {
+      return null;
+    }
+
+    @Override
+    public void commit() {}
+
+    @Override
+    public void release() {}
+  };
 
   private final String clientToken;
   private final WebhookSignature signature;
@@ -95,9 +117,8 @@ public final class Webhook {
   private final PayloadListener[] payloadListeners;
   private final WebhookObserver observer;
   private final Deduplicator deduplicator;
-  /** The deduplicator when it is the in-memory store, whose batch path takes one lock a phase. */
-  private final InMemoryDeduplicator inMemory;
   private final int threads;
+  // a body buffer reused per thread spares an 8 KiB allocation per request (WebhookBenchmark, B/op with -prof gc)
   private final ThreadLocal<Body> bodies = ThreadLocal.withInitial(Body::new);
 
   private Webhook(Builder b) {
@@ -113,7 +134,6 @@ public final class Webhook {
         ? b.deduplicator
         : Deduplicator.inMemory(
             Deduplicator.DEFAULT_MAX_ENTRIES, Deduplicator.DEFAULT_MAX_AGE, b.clock);
-    this.inMemory = deduplicator instanceof InMemoryDeduplicator d ? d : null;
     this.threads = b.threads;
   }
 
@@ -186,11 +206,11 @@ public final class Webhook {
       for (Map.Entry<String, String> h : response.headers().entrySet()) {
         out.set(h.getKey(), h.getValue());
       }
-      byte[] bytes = response.body();
-      exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
-      if (bytes.length > 0) {
+      int length = response.bodyLength();
+      exchange.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
+      if (length > 0) {
         OutputStream os = exchange.getResponseBody();
-        os.write(bytes);
+        response.writeBody(os);
         os.close();
       }
     } finally {
@@ -293,12 +313,13 @@ public final class Webhook {
     boolean request = requestId.isPresent();
     // the request's distinct keys, its request id's first; keyOf[i] is receipt i's key, or -1 when
     // it repeats an earlier receipt of the payload (delivered once)
-    String[] keys = new String[n + 1];
+    String[] keys = new String[n + (request ? 1 : 0)];
     int[] keyOf = new int[n];
     int count = 0;
     if (request) {
       keys[count++] = "request " + requestId.get();
     }
+    // most payloads carry 1-3 receipts: a scan of the few keys so far spares a set and its hashing (WebhookBenchmark)
     Set<String> seen = n > 8 ? new HashSet<>() : null;
     for (int i = 0; i < n; i++) {
       Receipt r = receipts.get(i);
@@ -310,131 +331,128 @@ public final class Webhook {
         keys[count++] = key;
       }
     }
-    Deduplicator.Claim[] claims = new Deduplicator.Claim[count];
-    int[] entries = new int[count];
+    Deduplicator.Batch batch = count == 0 ? NO_KEYS
+        : claimAll(Arrays.asList(count == keys.length ? keys : Arrays.copyOf(keys, count)), request);
+    if (batch == null) {
+      return STORE_FAILED;
+    }
     Receipt[] fresh = new Receipt[n];
     int freshCount = 0;
-    boolean done = false;
+    WebhookResponse answer = LISTENER_FAILED;
     try {
-      int looked = claimAll(keys, count, request, claims, entries);
-      if (request && claims[0] == Deduplicator.Claim.DELIVERED) {
-        done = true;
-        return OK;
-      }
-      if (looked > 0 && claims[looked - 1] == Deduplicator.Claim.BUSY) {
-        return BUSY;
-      }
-      for (int i = 0; i < n; i++) {
-        int k = keyOf[i];
-        if (k >= 0 && claims[k] == Deduplicator.Claim.CLAIMED) {
-          fresh[freshCount++] = receipts.get(i);
+      if (busy(batch, count)) {
+        answer = BUSY;
+      } else if (request && batch.claim(0) == Deduplicator.Claim.DELIVERED) {
+        answer = OK;
+      } else {
+        for (int i = 0; i < n; i++) {
+          int k = keyOf[i];
+          if (k >= 0 && batch.claim(k) == Deduplicator.Claim.CLAIMED) {
+            fresh[freshCount++] = receipts.get(i);
+          }
         }
-      }
-      if (freshCount > 0) {
-        ReceiptEvent[] events = new ReceiptEvent[freshCount];
-        for (int i = 0; i < freshCount; i++) {
-          events[i] = ReceiptEvent.of(payload, fresh[i]);
+        if (freshCount > 0) {
+          ReceiptEvent[] events = new ReceiptEvent[freshCount];
+          for (int i = 0; i < freshCount; i++) {
+            events[i] = ReceiptEvent.of(payload, fresh[i]);
+          }
+          List<ReceiptEvent> list = List.of(events);
+          for (ReceiptListener l : receiptListeners) {
+            l.onReceipts(list);
+          }
         }
-        List<ReceiptEvent> batch = List.of(events);
-        for (ReceiptListener l : receiptListeners) {
-          l.onReceipts(batch);
-        }
+        answer = OK;
       }
-      finishAll(keys, claims, entries, count, true);
-      done = true;
-      if (outcome != null) {
-        outcome.receipts = freshCount;
-      }
-      return OK;
     } catch (Exception e) {
       String names = names(fresh, freshCount);
       LOG.log(Level.WARNING, () -> "receipt listener failed for " + names + " in conversation "
           + payload.conversationId() + "; answered 500", e);
-      return LISTENER_FAILED;
     } finally {
-      if (!done) {
-        // claims[i] is null for each key not looked at, even when a claim threw
-        finishAll(keys, claims, entries, count, false);
-      }
+      answer = finish(batch, answer);
     }
-  }
-
-  /**
-   * Claims a request's distinct keys in order, as {@link InMemoryDeduplicator#claimAll} does (one
-   * lock for all, on the default store; one {@link Deduplicator#claim} each on any other), and
-   * answers how many were looked at.
-   */
-  private int claimAll(String[] keys, int count, boolean firstIsRequest,
-      Deduplicator.Claim[] claims, int[] entries) {
-    if (inMemory != null) {
-      return inMemory.claimAll(keys, count, firstIsRequest, claims, entries);
+    if (outcome != null && answer == OK) {
+      outcome.receipts = freshCount;
     }
-    for (int i = 0; i < count; i++) {
-      Deduplicator.Claim c = deduplicator.claim(keys[i]);
-      claims[i] = c;
-      if (c == Deduplicator.Claim.BUSY
-          || (i == 0 && firstIsRequest && c == Deduplicator.Claim.DELIVERED)) {
-        return i + 1;
-      }
-    }
-    return count;
-  }
-
-  /** Commits (or releases) the keys that {@link #claimAll} answered {@code CLAIMED}. */
-  private void finishAll(String[] keys, Deduplicator.Claim[] claims, int[] entries, int count,
-      boolean commit) {
-    if (inMemory != null) {
-      if (commit) {
-        inMemory.commitAll(claims, entries, count);
-      } else {
-        inMemory.releaseAll(claims, entries, count);
-      }
-      return;
-    }
-    for (int i = 0; i < count; i++) {
-      if (claims[i] == Deduplicator.Claim.CLAIMED) {
-        if (commit) {
-          deduplicator.commit(keys[i]);
-        } else {
-          deduplicator.release(keys[i]);
-        }
-      }
-    }
+    return answer;
   }
 
   private WebhookResponse payload(WebhookPayload payload) {
-    String key = payload.requestId().map(id -> "request " + id).orElse(null);
-    boolean done = false;
-    boolean claimed = false;
+    Optional<String> requestId = payload.requestId();
+    Deduplicator.Batch batch = requestId.isPresent()
+        ? claimAll(List.of("request " + requestId.get()), true)
+        : NO_KEYS;
+    if (batch == null) {
+      return STORE_FAILED;
+    }
+    WebhookResponse answer = LISTENER_FAILED;
     try {
-      if (key != null) {
-        Deduplicator.Claim c = deduplicator.claim(key);
-        if (c == Deduplicator.Claim.DELIVERED) {
-          done = true;
-          return OK;
+      Deduplicator.Claim c = batch.claim(0);
+      if (c == Deduplicator.Claim.BUSY) {
+        answer = BUSY;
+      } else {
+        if (c != Deduplicator.Claim.DELIVERED) {
+          for (PayloadListener l : payloadListeners) {
+            l.onPayload(payload);
+          }
         }
-        if (c == Deduplicator.Claim.BUSY) {
-          return BUSY;
-        }
-        claimed = true;
+        answer = OK;
       }
-      for (PayloadListener l : payloadListeners) {
-        l.onPayload(payload);
-      }
-      if (claimed) {
-        deduplicator.commit(key);
-      }
-      done = true;
-      return OK;
     } catch (Exception e) {
       LOG.log(Level.WARNING, () -> "payload listener failed for " + payload.kind() + " "
           + payload.message().map(m -> m.toString()).orElse("") + " in conversation "
           + payload.conversationId() + "; answered 500", e);
-      return LISTENER_FAILED;
     } finally {
-      if (claimed && !done) {
-        deduplicator.release(key);
+      answer = finish(batch, answer);
+    }
+    return answer;
+  }
+
+  /**
+   * The request's keys claimed as one batch by the deduplicator, or {@code null} when the store
+   * failed (it then holds none of them: see {@link Deduplicator#claimAll}).
+   */
+  private Deduplicator.Batch claimAll(List<String> keys, boolean firstIsRequest) {
+    try {
+      return deduplicator.claimAll(keys, firstIsRequest);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, () -> "dedupe store failed to claim " + keys.size()
+          + " keys; answered 503", e);
+      return null;
+    }
+  }
+
+  /** Whether a claim of the batch's {@code count} keys answered BUSY (claiming stopped there). */
+  private static boolean busy(Deduplicator.Batch batch, int count) {
+    for (int i = 0; i < count; i++) {
+      Deduplicator.Claim c = batch.claim(i);
+      if (c == null) {
+        return false;
       }
+      if (c == Deduplicator.Claim.BUSY) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Finishes the batch as the answer says: commits it for {@link #OK}, releases it for any other
+   * answer. A failed commit answers {@link #STORE_FAILED}, so that Google retries; a failed
+   * release keeps the answer.
+   */
+  private static WebhookResponse finish(Deduplicator.Batch batch, WebhookResponse answer) {
+    boolean commit = answer == OK;
+    try {
+      if (commit) {
+        batch.commit();
+      } else {
+        batch.release();
+      }
+      return answer;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, () -> "dedupe store failed to " + (commit ? "commit" : "release")
+          + " a request's keys; answered " + (commit ? STORE_FAILED : answer).status(), e);
+      return commit ? STORE_FAILED : answer;
     }
   }
 
@@ -456,7 +474,10 @@ public final class Webhook {
     return sb.length() == 0 ? "no new receipts" : sb.toString();
   }
 
-  /** {@code application/json}, any case, parameters allowed; {@code null} (absent) counts as JSON. */
+  /**
+   * {@code application/json}, any case, parameters allowed; {@code null} (absent) counts as JSON.
+   * Compared in place, with no lower-cased copy or split: it runs on every request (WebhookBenchmark).
+   */
   static boolean isJson(String contentType) {
     if (contentType == null) {
       return true;

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * What {@link Webhook#process} answers: write it to the client as is.
  *
- * <p>The body is shared and pre-encoded for the fixed answers: callers must not modify it.
+ * <p>A response is a value that no caller can change: the constructor copies the body it is given
+ * and {@link #body()} hands out a copy, so the fixed answers the webhook shares between requests
+ * stay as they are whatever a caller does with its bytes. The webhook's own server adapter writes
+ * the body without copying it.
  *
  * @param status the HTTP status
  * @param contentType the {@code Content-Type} header value
- * @param body the body bytes (UTF-8 text), never {@code null}
+ * @param body the body bytes (UTF-8 text), never {@code null}; copied in and out
  * @param headers further headers to send, such as {@code Allow} or {@code Retry-After}
  */
 public record WebhookResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
@@ -22,7 +28,24 @@ public record WebhookResponse(int status, String contentType, byte[] body, Map<S
   public WebhookResponse {
     Objects.requireNonNull(contentType, "contentType cannot be null");
     Objects.requireNonNull(body, "body cannot be null, use new byte[0]");
+    body = body.clone();
     headers = Map.copyOf(headers);
+  }
+
+  /** A copy of the body bytes: changing it changes no response. */
+  @Override
+  public byte[] body() {
+    return body.clone();
+  }
+
+  /** The body's length in bytes. */
+  public int bodyLength() {
+    return body.length;
+  }
+
+  /** Writes the body to {@code out} without copying it (the webhook's server adapter). */
+  void writeBody(OutputStream out) throws IOException {
+    out.write(body);
   }
 
   /** A {@code text/plain; charset=utf-8} answer with no further headers. */
@@ -39,6 +62,18 @@ public record WebhookResponse(int status, String contentType, byte[] body, Map<S
   /** The body decoded as UTF-8. */
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** Equal when status, content type, body bytes and headers are. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof WebhookResponse r && status == r.status && contentType.equals(r.contentType)
+        && Arrays.equals(body, r.body) && headers.equals(r.headers);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(status, contentType, Arrays.hashCode(body), headers);
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -228,7 +229,7 @@ class DedupTest {
   }
 
   @Test
-  void aStoreThatFailsMidRequestGets500AndKeepsNothingInFlight() {
+  void aStoreThatFailsMidClaimGets503AndKeepsNothingInFlight() {
     AtomicInteger down = new AtomicInteger(1);
     RecordingStore store = new RecordingStore() {
       @Override
@@ -244,7 +245,10 @@ class DedupTest {
     try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
         .receiptListener(seen).build())) {
       String body = receipts("R1", receipt("M1", "READ"), receipt("M2", "READ"));
-      assertEquals(500, post(server, body).statusCode());
+      HttpResponse<String> failed = post(server, body);
+      assertEquals(503, failed.statusCode());
+      assertEquals("dedupe store unavailable; retry later", failed.body());
+      assertEquals("1", failed.headers().firstValue("Retry-After").orElseThrow());
       String m1 = "conversations/C/messages/M1|READ";
       assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
           "claim conversations/C/messages/M2|READ threw", "release request R1", "release " + m1),
@@ -327,6 +331,225 @@ class DedupTest {
     // every thread's first key was forgotten long ago: claimable again
     for (int t = 0; t < threads; t++) {
       assertEquals(Deduplicator.Claim.CLAIMED, d.claim(t + "/0"));
+    }
+  }
+
+  @Test
+  void aStoreOfTheHostsOwnStopsAtABusyKeyAndReleasesWhatItClaimed() throws Exception {
+    RecordingStore store = new RecordingStore();
+    Hold hold = new Hold("M1");
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
+        .receiptListener(hold::onReceipt).build())) {
+      CompletableFuture<HttpResponse<String>> first =
+          CompletableFuture.supplyAsync(() -> post(server, receipts("R1", receipt("M1", "READ"))));
+      assertTrue(hold.inside.await(10, TimeUnit.SECONDS));
+      String m1 = "conversations/C/messages/M1|READ";
+      String m2 = "conversations/C/messages/M2|READ";
+      synchronized (store) {
+        store.calls.clear();
+      }
+      HttpResponse<String> busy = post(server,
+          receipts("R2", receipt("M2", "READ"), receipt("M1", "READ"), receipt("M3", "READ")));
+      assertEquals(503, busy.statusCode());
+      assertEquals("duplicate delivery in progress; retry later", busy.body());
+      synchronized (store) {
+        // M3, after the busy key, is not looked at
+        assertEquals(List.of("claim request R2 CLAIMED", "claim " + m2 + " CLAIMED",
+            "claim " + m1 + " BUSY", "release request R2", "release " + m2), store.calls);
+      }
+      hold.release.countDown();
+      assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+    } finally {
+      hold.release.countDown();
+    }
+  }
+
+  /** A listener that holds the delivery of one message in flight until released. */
+  private static final class Hold {
+    final String messageId;
+    final CountDownLatch inside = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    Hold(String messageId) {
+      this.messageId = messageId;
+    }
+
+    void onReceipt(ReceiptEvent e) throws InterruptedException {
+      if (e.message().messageId().equals(messageId)) {
+        inside.countDown();
+        assertTrue(release.await(10, TimeUnit.SECONDS));
+      }
+    }
+  }
+
+  @Test
+  void otherPayloadKindsTakeTheSameBatchThroughAStoreOfTheHostsOwn() {
+    RecordingStore store = new RecordingStore();
+    AtomicInteger failures = new AtomicInteger(1);
+    AtomicInteger calls = new AtomicInteger();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
+        .payloadListener(p -> {
+          if (failures.getAndDecrement() > 0) {
+            throw new IllegalStateException("down once");
+          }
+          calls.incrementAndGet();
+        }).build())) {
+      String body = "{\"requestId\":\"R5\",\"message\":{\"messageId\":\"M\",\"text\":\"hi\"}}";
+      assertEquals(500, post(server, body).statusCode());
+      assertEquals(200, post(server, body).statusCode());
+      assertEquals(200, post(server, body).statusCode());
+      assertEquals(List.of("claim request R5 CLAIMED", "release request R5",
+          "claim request R5 CLAIMED", "commit request R5", "claim request R5 DELIVERED"),
+          store.calls);
+      assertEquals(1, calls.get());
+    }
+  }
+
+  /** A store whose batches record on which thread, and how often, each was finished. */
+  private static final class ThreadRecordingStore implements Deduplicator {
+    final Deduplicator inner = Deduplicator.inMemory();
+    final List<String> problems = new CopyOnWriteArrayList<>();
+    final AtomicInteger batches = new AtomicInteger();
+    final AtomicInteger finished = new AtomicInteger();
+
+    @Override
+    public Claim claim(String key) {
+      throw new AssertionError("the webhook claims through claimAll only");
+    }
+
+    @Override
+    public void commit(String key) {
+      throw new AssertionError("the webhook commits through the batch only");
+    }
+
+    @Override
+    public void release(String key) {
+      throw new AssertionError("the webhook releases through the batch only");
+    }
+
+    @Override
+    public Batch claimAll(List<String> keys, boolean firstIsRequest) {
+      Thread claimer = Thread.currentThread();
+      Batch batch = inner.claimAll(keys, firstIsRequest);
+      batches.incrementAndGet();
+      AtomicInteger finishes = new AtomicInteger();
+      return new Batch() {
+        @Override
+        public Claim claim(int i) {
+          return batch.claim(i);
+        }
+
+        @Override
+        public void commit() {
+          check("commit");
+          batch.commit();
+        }
+
+        @Override
+        public void release() {
+          check("release");
+          batch.release();
+        }
+
+        private void check(String what) {
+          finished.incrementAndGet();
+          if (finishes.incrementAndGet() != 1) {
+            problems.add(what + " of " + keys + " was a second finish");
+          }
+          if (Thread.currentThread() != claimer) {
+            problems.add(what + " of " + keys + " on " + Thread.currentThread().getName()
+                + ", claimed on " + claimer.getName());
+          }
+          if (!claimer.getName().startsWith("bm-webhook-")) {
+            problems.add(keys + " claimed on " + claimer.getName() + ", not a request thread");
+          }
+        }
+      };
+    }
+  }
+
+  @Test
+  void everyBatchIsCommittedOrReleasedExactlyOnceOnTheRequestThread() throws Exception {
+    ThreadRecordingStore store = new ThreadRecordingStore();
+    Hold hold = new Hold("HOLD");
+    AtomicInteger failures = new AtomicInteger(1);
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
+        .receiptListener(e -> {
+          hold.onReceipt(e);
+          if (e.message().messageId().equals("FAIL") && failures.getAndDecrement() > 0) {
+            throw new IllegalStateException("down once");
+          }
+        })
+        .payloadListener(p -> { })
+        .build())) {
+      CompletableFuture<HttpResponse<String>> held =
+          CompletableFuture.supplyAsync(() -> post(server, receipts("R0", receipt("HOLD", "READ"))));
+      assertTrue(hold.inside.await(10, TimeUnit.SECONDS));
+      String ok = receipts("R1", receipt("M1", "READ"), receipt("M2", "DELIVERED"));
+      assertEquals(200, post(server, ok).statusCode());
+      assertEquals(200, post(server, ok).statusCode()); // a redelivery
+      assertEquals(200, post(server, receipts(null, receipt("M1", "READ"))).statusCode());
+      String fail = receipts("R2", receipt("FAIL", "READ"));
+      assertEquals(500, post(server, fail).statusCode());
+      assertEquals(200, post(server, fail).statusCode());
+      assertEquals(503, post(server, receipts("R3", receipt("HOLD", "READ"))).statusCode());
+      String message = "{\"requestId\":\"R4\",\"message\":{\"messageId\":\"M\",\"text\":\"hi\"}}";
+      assertEquals(200, post(server, message).statusCode());
+      assertEquals(200, post(server, message).statusCode());
+      // no keys, no batch: a payload without a request id, receipts without any
+      assertEquals(200, post(server, "{\"message\":{\"messageId\":\"M\",\"text\":\"hi\"}}")
+          .statusCode());
+      assertEquals(200, post(server, receipts(null)).statusCode());
+      hold.release.countDown();
+      assertEquals(200, held.get(10, TimeUnit.SECONDS).statusCode());
+    } finally {
+      hold.release.countDown();
+    }
+    assertEquals(List.of(), store.problems);
+    assertEquals(9, store.batches.get());
+    assertEquals(9, store.finished.get());
+  }
+
+  @Test
+  void aStoreThatThrowsGets503AndNoListenerRuns() {
+    AtomicInteger calls = new AtomicInteger();
+    Deduplicator down = new RecordingStore() {
+      @Override
+      public Batch claimAll(List<String> keys, boolean firstIsRequest) {
+        throw new IllegalStateException("store unreachable");
+      }
+    };
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(down)
+        .receiptListener(e -> calls.incrementAndGet())
+        .payloadListener(p -> calls.incrementAndGet()).build())) {
+      for (String body : List.of(receipts("R1", receipt("M1", "READ")),
+          "{\"requestId\":\"R2\",\"message\":{\"messageId\":\"M\",\"text\":\"hi\"}}")) {
+        HttpResponse<String> r = post(server, body);
+        assertEquals(503, r.statusCode());
+        assertEquals("dedupe store unavailable; retry later", r.body());
+      }
+      assertEquals(0, calls.get());
+    }
+  }
+
+  @Test
+  void aCommitThatThrowsGets503AndIsNotFollowedByARelease() {
+    RecordingStore store = new RecordingStore() {
+      @Override
+      public synchronized void commit(String key) {
+        calls.add("commit " + key + " threw");
+        throw new IllegalStateException("store unreachable");
+      }
+    };
+    WebhookFixture.Seen seen = new WebhookFixture.Seen();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
+        .receiptListener(seen).build())) {
+      String m1 = "conversations/C/messages/M1|READ";
+      assertEquals(503, post(server, receipts("R1", receipt("M1", "READ"))).statusCode());
+      // the default batch releases what it could not commit; the webhook calls nothing more
+      assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
+          "commit request R1 threw", "release request R1", "release " + m1), store.calls);
+      assertEquals(List.of("M1|READ"), seen.list());
     }
   }
 }

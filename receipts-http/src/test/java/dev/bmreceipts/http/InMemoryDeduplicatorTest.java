@@ -2,6 +2,7 @@
 package dev.bmreceipts.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.bmreceipts.http.Deduplicator.Claim;
 import java.time.Duration;
@@ -124,19 +125,19 @@ class InMemoryDeduplicatorTest {
     assertEquals(Claim.CLAIMED, d.claim(firstCommitted));
   }
 
-  /** A batch claimed and not yet finished: its keys, answers and entries. */
-  private record Batch(String[] keys, Claim[] claims, int[] entries, int looked) {}
+  /** A batch claimed and not yet finished: its keys, the batch and its claims. */
+  private record Open(String[] keys, Deduplicator.Batch batch, Claim[] claims) {}
 
   /** The per-key protocol the batch path must match, on a second store. */
-  private static int claimOneByOne(Deduplicator d, String[] keys, boolean firstStops,
-      Claim[] claims) {
+  private static Claim[] claimOneByOne(Deduplicator d, String[] keys, boolean firstStops) {
+    Claim[] claims = new Claim[keys.length];
     for (int i = 0; i < keys.length; i++) {
       claims[i] = d.claim(keys[i]);
       if (claims[i] == Claim.BUSY || (i == 0 && firstStops && claims[i] == Claim.DELIVERED)) {
-        return i + 1;
+        break;
       }
     }
-    return keys.length;
+    return claims;
   }
 
   @Test
@@ -147,7 +148,7 @@ class InMemoryDeduplicatorTest {
     InMemoryDeduplicator single =
         (InMemoryDeduplicator) Deduplicator.inMemory(40, Duration.ofMinutes(10), clock);
     Random random = new Random(17);
-    List<Batch> open = new ArrayList<>();
+    List<Open> open = new ArrayList<>();
     for (int step = 0; step < 20_000; step++) {
       if (open.size() < 3 && random.nextBoolean()) {
         // a new request: 1 to 5 distinct keys from a pool of 90, its "request id" first
@@ -158,23 +159,23 @@ class InMemoryDeduplicatorTest {
         }
         String[] keys = distinct.toArray(new String[0]);
         boolean firstStops = random.nextBoolean();
+        Deduplicator.Batch batch = batched.claimAll(Arrays.asList(keys), firstStops);
         Claim[] claims = new Claim[keys.length];
-        int[] entries = new int[keys.length];
-        int looked = batched.claimAll(keys, keys.length, firstStops, claims, entries);
-        Claim[] expected = new Claim[keys.length];
-        assertEquals(claimOneByOne(single, keys, firstStops, expected), looked, "step " + step);
+        for (int k = 0; k < keys.length; k++) {
+          claims[k] = batch.claim(k);
+        }
+        Claim[] expected = claimOneByOne(single, keys, firstStops);
         assertEquals(Arrays.asList(expected), Arrays.asList(claims), "step " + step);
-        open.add(new Batch(keys, claims, entries, looked));
+        open.add(new Open(keys, batch, claims));
       } else if (!open.isEmpty()) {
-        int i = random.nextInt(open.size());
-        Batch b = open.remove(i);
+        Open b = open.remove(random.nextInt(open.size()));
         boolean commit = random.nextInt(4) != 0;
         if (commit) {
-          batched.commitAll(b.claims(), b.entries(), b.looked());
+          b.batch().commit();
         } else {
-          batched.releaseAll(b.claims(), b.entries(), b.looked());
+          b.batch().release();
         }
-        for (int k = 0; k < b.looked(); k++) {
+        for (int k = 0; k < b.keys().length; k++) {
           if (b.claims()[k] == Claim.CLAIMED) {
             if (commit) {
               single.commit(b.keys()[k]);
@@ -192,5 +193,16 @@ class InMemoryDeduplicatorTest {
     for (int k = 0; k < 90; k++) {
       assertEquals(single.claim("k" + k), batched.claim("k" + k), "k" + k);
     }
+  }
+
+  @Test
+  void aBatchIsFinishedOnce() {
+    InMemoryDeduplicator d = store(10, new MutableClock());
+    Deduplicator.Batch batch = d.claimAll(List.of("a", "b"), true);
+    batch.commit();
+    assertEquals("batch already committed or released",
+        assertThrows(IllegalStateException.class, batch::release).getMessage());
+    assertEquals(Claim.DELIVERED, d.claim("a"));
+    assertEquals(Claim.DELIVERED, d.claim("b"));
   }
 }

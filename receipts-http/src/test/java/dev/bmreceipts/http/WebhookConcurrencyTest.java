@@ -13,8 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,17 +135,25 @@ class WebhookConcurrencyTest {
     assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
   }
 
-  /** Waits (bounded) until the listening socket is closed. */
-  private static void awaitRefused(int port) throws InterruptedException {
+  /**
+   * Waits (bounded) until the listening socket is closed. Each probe is a GET on a new connection,
+   * which the webhook answers (405, no listener) while it still accepts: the probes are paced by
+   * those round trips, with no sleep between them.
+   */
+  private static void awaitRefused(int port) throws IOException {
+    byte[] probe = "GET /callback HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      try {
-        new Socket("127.0.0.1", port).close();
-        Thread.sleep(5);
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        s.setSoTimeout(5_000);
+        s.getOutputStream().write(probe);
+        s.getInputStream().readAllBytes();
       } catch (ConnectException refused) {
         return;
-      } catch (IOException other) {
-        Thread.sleep(5);
+      } catch (IOException dropped) {
+        // a connection the kernel took just before the listening socket closed: probe again
       }
     }
     throw new AssertionError("the server still accepts connections");

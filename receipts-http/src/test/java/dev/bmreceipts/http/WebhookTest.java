@@ -434,6 +434,32 @@ class WebhookTest {
   }
 
   @Test
+  void aCallersWriteToAResponseBodyChangesNoLaterResponse() {
+    Webhook webhook = signed(new WebhookFixture.Seen()).build();
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = Map.of("content-type", "application/json",
+        "x-goog-signature", WebhookSignature.sign(KEY, body));
+    WebhookResponse first = webhook.process("POST", n -> headers.get(n.toLowerCase(java.util.Locale.ROOT)),
+        new ByteArrayInputStream(body));
+    java.util.Arrays.fill(first.body(), (byte) 'x');
+    assertEquals("ok", first.bodyText());
+    WebhookResponse later = webhook.process("POST", n -> headers.get(n.toLowerCase(java.util.Locale.ROOT)),
+        new ByteArrayInputStream(body));
+    assertEquals("ok", later.bodyText());
+    assertEquals(first, later);
+    // and what the server writes
+    try (WebhookServer server = start(webhook)) {
+      assertAnswer(post(server, "{}"), 200, "ok");
+    }
+    // a body given to the constructor is copied in too
+    byte[] given = "secret".getBytes(StandardCharsets.UTF_8);
+    WebhookResponse made = new WebhookResponse(200, WebhookResponse.TEXT_PLAIN, given, Map.of());
+    given[0] = 'S';
+    assertEquals("secret", made.bodyText());
+    assertEquals(6, made.bodyLength());
+  }
+
+  @Test
   void builderRejectsBadValuesNamingThem() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Webhook.builder().maxBodyBytes(0));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http.internal;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -21,7 +22,7 @@ import java.util.Objects;
  * the low half of the key's first {@code long} and the entry's number, with deletion by backward
  * shift (no tombstones). The index alone decides where its words go: a probe reads an entry only
  * when 32 bits of its key match, and a backward shift reads none. It is kept at most half full,
- * because linear probing's runs grow as 1/(1 - load)². Entries take {@code 8 × (3 + columns)} bytes each, plus 16 to 32 bytes of
+ * because linear probing's runs grow as 1/(1 - load)² (bench/README, webhook.sh change 3). Entries take {@code 8 × (3 + columns)} bytes each, plus 16 to 32 bytes of
  * index: about half of what slots in a half-full table of whole entries would take.
  *
  * <p><b>Growth.</b> Both arrays start small and grow only as far as the entries need. The entries
@@ -68,6 +69,9 @@ public final class LongHashTable {
   private int tail = NONE;
   /** What {@link #prefetch} and {@link #prefetchOldest} read, kept so that the reads stay. */
   private long prefetched;
+  /** This table's own starting states of {@link #hash}'s two halves. */
+  private final long seed1;
+  private final long seed2;
 
   /**
    * An empty table whose entries carry {@code columns} values each, with no expected count: the
@@ -80,14 +84,25 @@ public final class LongHashTable {
   }
 
   /**
+   * An empty table as {@link #LongHashTable(int, int, long)}, with a seed from
+   * {@link SecureRandom}: nobody outside the process can tell which keys share its index slots.
+   */
+  public LongHashTable(int columns, int expected) {
+    this(columns, expected, SEEDS.nextLong());
+  }
+
+  /**
    * An empty table whose entries carry {@code columns} values each, and whose owner keeps about
    * {@code expected} entries at most: the entries double up to that count and then grow by an
    * eighth. More entries still fit; this only shapes the growth.
    *
+   * <p>{@code seed} starts this table's {@link #hash}: tables with other seeds hash a key to other
+   * values (tests pass a fixed one to be repeatable).
+   *
    * @throws IllegalArgumentException when {@code columns} is negative or {@code expected} is not
    *     positive
    */
-  public LongHashTable(int columns, int expected) {
+  public LongHashTable(int columns, int expected, long seed) {
     if (columns < 0) {
       throw new IllegalArgumentException("columns must not be negative, got " + columns);
     }
@@ -96,6 +111,8 @@ public final class LongHashTable {
     }
     this.stride = VALUES + columns;
     this.expected = expected;
+    this.seed1 = fmix64(seed ^ 0x243F6A8885A308D3L);
+    this.seed2 = fmix64(seed ^ 0x13198A2E03707344L);
     allocateIndex(INITIAL);
     this.capacity = Math.min(INITIAL, expected);
     this.data = new long[capacity * stride];
@@ -153,7 +170,8 @@ public final class LongHashTable {
    * overlap: the first halves of the keys are {@code keys[0]}, {@code keys[stride]}, … A batch of
    * {@link #find}s and {@link #insert}s that follows then finds those words in cache instead of
    * waiting for each miss in turn. In a table far larger than the cache, each lookup's first read
-   * is a miss, and a lookup cannot start before the one before it has ended.
+   * is a miss, and a lookup cannot start before the one before it has ended. Measured with
+   * {@code bench/webhook.sh} (bench/README, change 12: about 1.04 × req/s).
    */
   public void prefetch(long[] keys, int stride, int n) {
     long sum = 0;
@@ -308,11 +326,15 @@ public final class LongHashTable {
    * {@code n} entries then matches a wrong entry with a probability of about {@code n / 2^128}:
    * for 100,000 entries about 3e-34 per lookup, which is negligible even over 10^12 lookups. (64
    * bits would not be: about 5e-15 per lookup, and a false match means a receipt taken for
-   * delivered.) These are not cryptographic hashes: keys crafted to collide could be found, but
-   * only by a sender whose payloads the webhook accepts, and such a sender can already send the
-   * key itself.
+   * delivered.)
+   *
+   * <p>Each table starts both halves from its own seed, so the same string hashes differently in
+   * two tables. Keys crafted to share index slots, and so to build long probe runs on a webhook
+   * that anyone can reach, cannot be computed offline without the seed. These are not
+   * cryptographic hashes: they guard against precomputed slot collisions, not against an
+   * attacker who can observe the table's timings at length.
    */
-  public static Hash hash(String s) {
+  public Hash hash(String s) {
     return absorb(s, null);
   }
 
@@ -320,14 +342,14 @@ public final class LongHashTable {
    * The 128-bit hash of the pair ({@code a}, {@code b}): each string's chars, then its length, so
    * that no two pairs give the same input. See {@link #hash(String)}.
    */
-  public static Hash hash(String a, String b) {
+  public Hash hash(String a, String b) {
     return absorb(a, Objects.requireNonNull(b));
   }
 
   /** Hashes {@code a}, then {@code b} unless it is null: both halves in one pass. */
-  private static Hash absorb(String a, String b) {
-    long h1 = SEED1;
-    long h2 = SEED2;
+  private Hash absorb(String a, String b) {
+    long h1 = seed1;
+    long h2 = seed2;
     String s = a;
     for (int part = 0; ; part++) {
       int n = s.length();
@@ -350,7 +372,7 @@ public final class LongHashTable {
       s = b;
     }
     long k1 = fmix64(h1);
-    return new Hash(k1 == 0 ? SEED1 : k1, fmix64(h2));
+    return new Hash(k1 == 0 ? seed1 | 1 : k1, fmix64(h2));
   }
 
   // --- internals ---
@@ -433,8 +455,8 @@ public final class LongHashTable {
     setLinks(entry, prev(entry), next);
   }
 
-  private static final long SEED1 = 0x243F6A8885A308D3L;
-  private static final long SEED2 = 0x13198A2E03707344L;
+  /** Seeds for tables made without one; one generator, seeded once, for all of them. */
+  private static final SecureRandom SEEDS = new SecureRandom();
 
   private static long word(String s, int i) {
     return s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32

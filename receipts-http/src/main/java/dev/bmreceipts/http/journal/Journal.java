@@ -287,7 +287,7 @@ public final class Journal {
 
     /**
      * Appends one line per receipt of a payload with a single write, so that a payload costs one
-     * system call, not one per receipt.
+     * system call, not one per receipt (bench/README, webhook.sh change 5: (b)/(c) 0.59 to 0.67).
      *
      * @throws JournalException as {@link #onReceipt}
      */

@@ -27,7 +27,7 @@ final class Conversations {
 
   /** The number of {@code conversationId}, held once more (see {@link #release}). */
   int acquire(String conversationId) {
-    LongHashTable.Hash h = LongHashTable.hash(conversationId);
+    LongHashTable.Hash h = table.hash(conversationId);
     int n = table.find(h.k1(), h.k2());
     if (n == LongHashTable.NONE) {
       n = table.insert(h.k1(), h.k2());

@@ -17,6 +17,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LongHashTableTest {
+  /** A table with a fixed seed, for repeatable hashes. */
+  private static final LongHashTable SEEDED = new LongHashTable(0, 1, 42L);
   /** A key of the model: both halves. */
   private record Key(long k1, long k2) {}
 
@@ -270,20 +272,20 @@ class LongHashTableTest {
     int n = 200_000;
     for (int i = 0; i < n; i++) {
       String key = "conversations/c-" + (i % 97) + "/messages/m-" + i + "|DELIVERED";
-      long h1 = LongHashTable.hash(key).k1();
+      long h1 = SEEDED.hash(key).k1();
       assertNotEquals(0, h1);
       firsts.add(h1);
-      seconds.add(LongHashTable.hash(key).k2());
+      seconds.add(SEEDED.hash(key).k2());
     }
     // 64-bit collisions among 200,000 random values: expected 1e-9
     assertEquals(n, firsts.size());
     assertEquals(n, seconds.size());
-    assertNotEquals(LongHashTable.hash("ab", "c").k1(), LongHashTable.hash("a", "bc").k1());
-    assertNotEquals(LongHashTable.hash("ab", "c").k2(), LongHashTable.hash("a", "bc").k2());
-    assertNotEquals(LongHashTable.hash("a\0", "b").k1(), LongHashTable.hash("a", "b").k1());
-    assertNotEquals(LongHashTable.hash("").k1(), LongHashTable.hash("\0").k1());
-    assertNotEquals(LongHashTable.hash("a", "").k1(), LongHashTable.hash("", "a").k1());
-    assertEquals(LongHashTable.hash("c", "m"), LongHashTable.hash(new String("c"), "m"));
+    assertNotEquals(SEEDED.hash("ab", "c").k1(), SEEDED.hash("a", "bc").k1());
+    assertNotEquals(SEEDED.hash("ab", "c").k2(), SEEDED.hash("a", "bc").k2());
+    assertNotEquals(SEEDED.hash("a\0", "b").k1(), SEEDED.hash("a", "b").k1());
+    assertNotEquals(SEEDED.hash("").k1(), SEEDED.hash("\0").k1());
+    assertNotEquals(SEEDED.hash("a", "").k1(), SEEDED.hash("", "a").k1());
+    assertEquals(SEEDED.hash("c", "m"), SEEDED.hash(new String("c"), "m"));
   }
 
   @Test
@@ -301,8 +303,8 @@ class LongHashTableTest {
       String a = new String(chars);
       chars[random.nextInt(chars.length)] ^= (char) (1 << random.nextInt(7));
       String b = new String(chars);
-      long d1 = LongHashTable.hash(a).k1() ^ LongHashTable.hash(b).k1();
-      long d2 = LongHashTable.hash(a).k2() ^ LongHashTable.hash(b).k2();
+      long d1 = SEEDED.hash(a).k1() ^ SEEDED.hash(b).k1();
+      long d2 = SEEDED.hash(a).k2() ^ SEEDED.hash(b).k2();
       flips1 += Long.bitCount(d1);
       flips2 += Long.bitCount(d2);
       // the two halves must not change alike
@@ -311,5 +313,37 @@ class LongHashTableTest {
     assertTrue(Math.abs(flips1 / (double) n - 32) < 0.5, "first half flips " + flips1 / (double) n);
     assertTrue(Math.abs(flips2 / (double) n - 32) < 0.5, "second half flips " + flips2 / (double) n);
     assertTrue(Math.abs(same / (double) n - 32) < 0.5, "halves alike " + same / (double) n);
+  }
+
+  @Test
+  void eachTableHashesWithItsOwnSeed() {
+    String key = "conversations/c/messages/m|READ";
+    LongHashTable a = new LongHashTable(1, 10);
+    LongHashTable b = new LongHashTable(1, 10);
+    assertNotEquals(a.hash(key), b.hash(key));
+    assertEquals(a.hash(key), a.hash(new String(key)));
+    assertEquals(new LongHashTable(0, 1, 7).hash(key), new LongHashTable(0, 1, 7).hash(key));
+    assertNotEquals(new LongHashTable(0, 1, 7).hash(key).k1(), new LongHashTable(0, 1, 8).hash(key).k1());
+  }
+
+  @Test
+  void keysCraftedToShareASlotUnderOneSeedSpreadUnderAnother() {
+    // the keys an attacker who knew seed 1 would send: all with the same 10 low bits
+    LongHashTable known = new LongHashTable(0, 1, 1L);
+    List<String> crafted = new ArrayList<>();
+    for (int i = 0; crafted.size() < 100; i++) {
+      String key = "conversations/c/messages/m-" + i + "|READ";
+      if ((known.hash(key).k1() & 1023) == 0) {
+        crafted.add(key);
+      }
+    }
+    LongHashTable other = new LongHashTable(0, 1, 2L);
+    Map<Long, Integer> perSlot = new HashMap<>();
+    for (String key : crafted) {
+      perSlot.merge(other.hash(key).k1() & 1023, 1, Integer::sum);
+    }
+    // 100 keys in 1024 slots at random: the fullest slot holds 3 or 4
+    int fullest = perSlot.values().stream().max(Integer::compare).orElseThrow();
+    assertTrue(fullest <= 6, "fullest slot under another seed: " + fullest);
   }
 }
