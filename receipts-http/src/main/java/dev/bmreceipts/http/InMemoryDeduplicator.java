@@ -2,6 +2,8 @@ package dev.bmreceipts.http;
 
 import dev.bmreceipts.http.internal.LongHashTable;
 import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * {@link Deduplicator#inMemory}: a {@link LongHashTable} from the 128-bit hash of each key to its
@@ -170,6 +172,34 @@ final class InMemoryDeduplicator implements Deduplicator {
         if (claims[i] == Claim.CLAIMED && table.get(entries[i], AT) == IN_FLIGHT) {
           table.remove(entries[i]);
         }
+      }
+    }
+  }
+
+  /**
+   * Commits each key at its time, oldest first, so that the commit order (which eviction
+   * follows) is the time order; a key given twice keeps its latest time. Then evicts as a commit
+   * would.
+   */
+  void seed(List<Deduplicator.Delivered> delivered) {
+    List<Deduplicator.Delivered> byTime = delivered.stream()
+        .sorted(Comparator.comparing(Deduplicator.Delivered::at)).toList();
+    long now = clock.millis();
+    synchronized (table) {
+      for (Deduplicator.Delivered d : byTime) {
+        long at = Math.min(now, d.at().toEpochMilli());
+        if (now - at >= maxAgeMillis) {
+          continue;
+        }
+        LongHashTable.Hash h = LongHashTable.hash(d.key());
+        int e = table.find(h.k1(), h.k2());
+        if (e == LongHashTable.NONE) {
+          e = table.insert(h.k1(), h.k2());
+        }
+        table.set(e, AT, at);
+        table.append(e);
+        // one at a time, so that the table never holds more than the cap
+        evict(now);
       }
     }
   }

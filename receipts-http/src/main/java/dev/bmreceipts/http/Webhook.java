@@ -296,12 +296,12 @@ public final class Webhook {
     int[] keyOf = new int[n];
     int count = 0;
     if (request) {
-      keys[count++] = "request " + requestId.get();
+      keys[count++] = Deduplicator.requestKey(requestId.get());
     }
     Set<String> seen = n > 8 ? new HashSet<>() : null;
     for (int i = 0; i < n; i++) {
       Receipt r = receipts.get(i);
-      String key = r.message().toString() + "|" + r.rawType();
+      String key = Deduplicator.receiptKey(r);
       if (seen != null ? !seen.add(key) : contains(keys, count, key)) {
         keyOf[i] = -1;
       } else {
@@ -402,7 +402,7 @@ public final class Webhook {
   }
 
   private WebhookResponse payload(WebhookPayload payload) {
-    String key = payload.requestId().map(id -> "request " + id).orElse(null);
+    String key = payload.requestId().map(Deduplicator::requestKey).orElse(null);
     boolean done = false;
     boolean claimed = false;
     try {

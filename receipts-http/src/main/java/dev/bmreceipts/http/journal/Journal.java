@@ -5,6 +5,7 @@ import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
+import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.ReceiptListener;
 import jakarta.json.Json;
@@ -20,23 +21,41 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.StringReader;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * The receipt journal: one JSON object per line and per receipt, with the string members
  * {@code agent}, {@code conversationId}, {@code customAgentId}, {@code messageId},
  * {@code message}, {@code receiptType}, {@code createTime} and {@code sendTime} in that order,
- * every value the raw text the webhook received ({@code ""} when absent).
+ * every value the raw text the webhook received ({@code ""} when absent), then
+ * {@code requestId} when the payload had one (lines written before it was added have none, and
+ * still replay). The line holds exactly what was accepted: strings are escaped as JSON and
+ * encoded as strict UTF-8, and a string that is not valid Unicode is refused, never replaced.
+ *
+ * <p>With the {@code requestId}, a journal also holds what the webhook's dedupe needs:
+ * {@link #recentKeys} reads it back, so that a restarted webhook answers Google's redeliveries of
+ * what it journaled before with 200 and passes them to nobody.
  *
  * <pre>{@code
  * try (Journal.Writer journal = Journal.open(Path.of("receipts.jsonl"))) {
@@ -48,6 +67,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  */
 public final class Journal {
+  /** Default {@link Builder#stallTimeout}: 5 s. */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final System.Logger LOG = System.getLogger(Journal.class.getName());
+
   private Journal() {}
 
   /** The journal line for one receipt, without the trailing newline. */
@@ -64,6 +88,9 @@ public final class Journal {
     field(sb, "receiptType", event.receipt().rawType()).append(',');
     field(sb, "createTime", event.createTime().raw()).append(',');
     field(sb, "sendTime", event.sendTime().raw());
+    if (event.requestId().isPresent()) {
+      field(sb.append(','), "requestId", event.requestId().get());
+    }
     return sb.append('}').toString();
   }
 
@@ -99,18 +126,69 @@ public final class Journal {
   }
 
   /**
-   * Opens (or creates) a journal file for appending.
+   * Opens (or creates) a journal file for appending, with the defaults: no force per line.
+   * Same as {@code builder(path).open()}.
    *
    * @throws JournalException when the file cannot be opened
    */
   public static Writer open(Path path) {
-    Objects.requireNonNull(path, "path cannot be null");
-    try {
-      return new Writer(path, FileChannel.open(path, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.APPEND));
-    } catch (IOException e) {
-      throw new JournalException("cannot open the journal " + path + ": " + e.getMessage(), e);
+    return builder(path).open();
+  }
+
+  /** A builder for a writer of {@code path}; see {@link Builder#sync} and {@link Builder#stallTimeout}. */
+  public static Builder builder(Path path) {
+    return new Builder(Objects.requireNonNull(path, "path cannot be null"));
+  }
+
+  /**
+   * The dedupe keys of a journal's recent lines, to seed a webhook's in-memory dedupe at start
+   * ({@link Deduplicator#inMemory(int, Duration, Clock, List)}): for each line, its receipt's
+   * {@link Deduplicator#receiptKey} and, when the line has one, its
+   * {@link Deduplicator#requestKey}, delivered at the line's {@code sendTime} (Google retries for
+   * up to 7 days from it; {@code clock}'s now when it does not parse or lies ahead). Keys older
+   * than {@code maxAge} are left out, and of the rest only the last {@code maxEntries} distinct
+   * keys in file order are kept. Bad lines are skipped, as a replay skips them.
+   *
+   * <p>Reads the whole file once, holding at most {@code maxEntries} keys.
+   *
+   * @return the keys, each once, oldest line first
+   * @throws JournalException when the file cannot be read
+   */
+  public static List<Deduplicator.Delivered> recentKeys(Path path, int maxEntries,
+      Duration maxAge, Clock clock) {
+    Objects.requireNonNull(maxAge, "maxAge cannot be null");
+    Objects.requireNonNull(clock, "clock cannot be null, use Clock.systemUTC()");
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
     }
+    Instant now = clock.instant();
+    Instant oldest = now.minus(maxAge);
+    Map<String, Instant> keys = new LinkedHashMap<>(16, 0.75f, false) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+        return size() > maxEntries;
+      }
+    };
+    replay(path, e -> {
+      Instant at = e.sendTime().instant().filter(t -> !t.isAfter(now)).orElse(now);
+      if (at.isBefore(oldest)) {
+        return;
+      }
+      // a key seen again moves to the end, as the newest
+      e.requestId().ifPresent(id -> {
+        String key = Deduplicator.requestKey(id);
+        keys.remove(key);
+        keys.put(key, at);
+      });
+      String key = Deduplicator.receiptKey(e.receipt());
+      keys.remove(key);
+      keys.put(key, at);
+    });
+    List<Deduplicator.Delivered> out = new ArrayList<>(keys.size());
+    keys.forEach((k, at) -> out.add(new Deduplicator.Delivered(k, at)));
+    return out;
   }
 
   /**
@@ -129,8 +207,8 @@ public final class Journal {
   }
 
   /**
-   * Replays journal lines, in order, into a listener, one {@link ReceiptEvent} per line (with no
-   * request id). The stream is read as UTF-8 (invalid bytes become U+FFFD) and is not closed.
+   * Replays journal lines, in order, into a listener, one {@link ReceiptEvent} per line (with
+   * the line's request id, empty on lines that have none). The stream is read as UTF-8 (invalid bytes become U+FFFD) and is not closed.
    *
    * <p><b>Bad lines are skipped, not fatal</b>: a blank line, or one that is not a JSON object
    * with a valid {@code message} (or {@code conversationId} and {@code messageId}) and string
@@ -209,7 +287,8 @@ public final class Journal {
     String type = string(o, "receiptType");
     return new ReceiptEvent(
         new Receipt(name, ReceiptType.fromWire(type), type),
-        string(o, "agent"), conversationId, string(o, "customAgentId"), Optional.empty(),
+        string(o, "agent"), conversationId, string(o, "customAgentId"),
+        o.containsKey("requestId") ? Optional.of(string(o, "requestId")) : Optional.empty(),
         Timestamp.parse(string(o, "sendTime")), Timestamp.parse(string(o, "createTime")));
   }
 
@@ -256,28 +335,142 @@ public final class Journal {
   }
 
   /**
-   * Appends one line per receipt to a journal file. Each line goes to the file in one
+   * Configures a {@link Writer}: {@link #sync} and {@link #stallTimeout}. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Path path;
+    private boolean sync;
+    private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+    private UnaryOperator<FileChannel> channels = UnaryOperator.identity();
+
+    private Builder(Path path) {
+      this.path = path;
+    }
+
+    /**
+     * Whether each line is on stable storage ({@link FileChannel#force}) before
+     * {@link Writer#onReceipts} returns, so before the webhook's 2xx (default false: the line is
+     * in the operating system, which a killed process cannot lose but a power cut can). Requests
+     * that wait at the same time share one force (group commit): while one force runs, the lines
+     * written meanwhile gather, and the next force covers them all.
+     */
+    public Builder sync(boolean sync) {
+      this.sync = sync;
+      return this;
+    }
+
+    /**
+     * How long a request waits for the journal while another request's write (or force) has not
+     * returned, before it fails with a {@link JournalException} (default 5 s). Once a write has
+     * been stuck longer than this (a frozen or hung volume), every append fails at once rather
+     * than waiting, so that the webhook's threads stay free for other work, such as a health
+     * check, and Google is told to retry.
+     */
+    public Builder stallTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout cannot be null, use DEFAULT_STALL_TIMEOUT");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("stallTimeout must be positive, was " + timeout);
+      }
+      this.stallTimeout = timeout;
+      return this;
+    }
+
+    /** Wraps the file's channel (for tests that make writes fail, block or count forces). */
+    Builder channels(UnaryOperator<FileChannel> wrap) {
+      this.channels = wrap;
+      return this;
+    }
+
+    /**
+     * Opens (or creates) the file for appending. A file whose last line has no newline (a
+     * process that died part-way through a write of an older version) gets one, so that the next
+     * line starts on a line of its own; the fragment stays, a bad line to a replay.
+     *
+     * @throws JournalException when the file cannot be opened
+     */
+    public Writer open() {
+      FileChannel channel = null;
+      try {
+        channel = channels.apply(FileChannel.open(path, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+        long size = channel.size();
+        if (size > 0) {
+          ByteBuffer last = ByteBuffer.allocate(1);
+          try (FileChannel reader = FileChannel.open(path, StandardOpenOption.READ)) {
+            reader.read(last, size - 1);
+          }
+          if (last.get(0) != '\n') {
+            LOG.log(Level.WARNING, "the journal " + path + " ends part-way through a line; "
+                + "ending it, so that new lines start on their own line");
+            ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
+            while (newline.hasRemaining()) {
+              channel.write(newline);
+            }
+          }
+        }
+        return new Writer(path, channel, sync, stallTimeout.toNanos());
+      } catch (IOException | RuntimeException e) {
+        if (channel != null) {
+          try {
+            channel.close();
+          } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw new JournalException("cannot open the journal " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Appends one line per receipt to a journal file. Each request's lines go to the file in one
    * {@link FileChannel} write in append mode, with no buffering of ours: once
-   * {@link #onReceipt} returns, the line is in the operating system, so a killed process loses
-   * nothing (a machine crash can still lose what was not yet forced; see {@link #flush()}).
-   * Thread-safe: concurrent receipts give whole lines, in some order.
+   * {@link #onReceipts} returns, the lines are in the operating system, so a killed process
+   * loses nothing; with {@link Builder#sync}, they are on stable storage too.
+   *
+   * <p><b>A failed append leaves the file as it was</b>: when a write fails part-way (a full
+   * disk, any I/O error), the file is truncated back to its size before the write, under the
+   * writer's lock, so no fragment stays for the next line to be glued to. Should even that
+   * truncation fail, the next append truncates first and fails unless it can, so a line always
+   * starts on a line of its own. The request gets a {@link JournalException} (the webhook
+   * answers 500) and Google's redelivery writes the whole line.
+   *
+   * <p>Thread-safe: concurrent receipts give whole lines, in some order.
    */
   public static final class Writer implements ReceiptListener, Closeable {
     private final Path path;
     private final FileChannel channel;
+    private final boolean sync;
+    private final long stallNanos;
     private final ReentrantLock lock = new ReentrantLock();
+    /** When the write under way began (System.nanoTime), 0 when none is. */
+    private volatile long writingSince;
+    /** The size to truncate back to before the next write, -1 when the file is whole. */
+    private long dirty = -1;
+    /** Appends written whole so far: the ticket a request waits on with sync. */
+    private volatile long appended;
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private volatile long syncingSince;
+    /** Appends known on stable storage; guarded by syncLock. */
+    private long synced;
+    /** Appends a failed force may have lost: they never count as synced. */
+    private long lost;
 
-    private Writer(Path path, FileChannel channel) {
+    private Writer(Path path, FileChannel channel, boolean sync, long stallNanos) {
       this.path = path;
       this.channel = channel;
+      this.sync = sync;
+      this.stallNanos = stallNanos;
     }
 
     /**
      * Appends the receipt's {@link Journal#line} and a newline. Called on the webhook's request
      * threads.
      *
-     * @throws JournalException when the write fails or the writer is closed; the webhook then
-     *     answers 5xx and Google redelivers
+     * @throws JournalException when a field is not valid Unicode, the write or force fails, the
+     *     journal is stalled or the writer is closed; nothing is left in the file then (but see
+     *     {@link Builder#sync} for a failed force) and the webhook answers 5xx, so Google
+     *     redelivers
      */
     @Override
     public void onReceipt(ReceiptEvent event) {
@@ -286,7 +479,7 @@ public final class Journal {
 
     /**
      * Appends one line per receipt of a payload with a single write, so that a payload costs one
-     * system call, not one per receipt.
+     * system call, not one per receipt, and its lines are in the file all or none.
      *
      * @throws JournalException as {@link #onReceipt}
      */
@@ -299,18 +492,99 @@ public final class Journal {
       append(lines.toString());
     }
 
+    /** Whether each append is forced to stable storage before it returns. */
+    public boolean sync() {
+      return sync;
+    }
+
     private void append(String lines) {
-      ByteBuffer buf = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
-      lock.lock();
+      ByteBuffer buf = encode(lines);
+      long ticket;
+      enter(lock, writingSince, "write");
       try {
-        while (buf.hasRemaining()) {
-          channel.write(buf);
+        writingSince = System.nanoTime() | 1;
+        if (dirty >= 0) {
+          channel.truncate(dirty);
+          dirty = -1;
         }
+        long before = channel.size();
+        try {
+          while (buf.hasRemaining()) {
+            channel.write(buf);
+          }
+        } catch (IOException e) {
+          dirty = before;
+          channel.truncate(before);
+          dirty = -1;
+          throw e;
+        }
+        ticket = ++appended;
       } catch (IOException e) {
-        throw new JournalException("cannot append to the journal " + path + ": " + e, e);
+        throw new JournalException("cannot append to the journal " + path + ": " + e
+            + (dirty >= 0 ? "; the next append truncates it back first" : "; nothing written"), e);
       } finally {
+        writingSince = 0;
         lock.unlock();
       }
+      if (sync) {
+        force(ticket);
+      }
+    }
+
+    /**
+     * Returns once append {@code ticket} is on stable storage. Group commit: one thread at a time
+     * forces; it first notes how many appends are written whole, and after its force every one
+     * of those counts as synced, so the threads that waited for it mostly find their own ticket
+     * covered and return without a force of their own.
+     */
+    private void force(long ticket) {
+      enter(syncLock, syncingSince, "force");
+      try {
+        if (ticket <= lost) {
+          throw new JournalException("cannot force the journal " + path
+              + ": an earlier force failed; nothing is known about this line", null);
+        }
+        if (ticket <= synced) {
+          return;
+        }
+        syncingSince = System.nanoTime() | 1;
+        long target = appended;
+        try {
+          channel.force(false);
+        } catch (IOException e) {
+          // after a failed fsync the kernel may drop the pages and a later fsync succeed
+          // without them: what this one covered must never count as synced
+          lost = target;
+          throw new JournalException("cannot force the journal " + path + ": " + e, e);
+        }
+        synced = target;
+      } finally {
+        syncingSince = 0;
+        syncLock.unlock();
+      }
+    }
+
+    /**
+     * Takes {@code l} unless another holder is stalled: at once when its operation has run past
+     * the stall timeout, else after waiting for it that long.
+     */
+    private void enter(ReentrantLock l, long since, String what) {
+      if (since != 0 && System.nanoTime() - since > stallNanos) {
+        throw stalled(what);
+      }
+      try {
+        if (!l.tryLock(stallNanos, TimeUnit.NANOSECONDS)) {
+          throw stalled(what);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JournalException("interrupted while waiting for the journal " + path, e);
+      }
+    }
+
+    private JournalException stalled(String what) {
+      return new JournalException("the journal " + path + " is stalled: a " + what
+          + " has not returned for over " + Duration.ofNanos(stallNanos).toMillis() + " ms", null);
     }
 
     /**
@@ -329,11 +603,11 @@ public final class Journal {
     /**
      * Forces what was written to the device and closes the file; later calls do nothing.
      *
-     * @throws JournalException when forcing or closing fails
+     * @throws JournalException when forcing or closing fails, or a write is stalled
      */
     @Override
     public void close() {
-      lock.lock();
+      enter(lock, writingSince, "write");
       try {
         if (!channel.isOpen()) {
           return;
@@ -346,6 +620,19 @@ public final class Journal {
       } finally {
         lock.unlock();
       }
+    }
+  }
+
+  /** UTF-8, strictly: a string that is not valid Unicode is refused, never written as '?'. */
+  private static ByteBuffer encode(String lines) {
+    try {
+      return StandardCharsets.UTF_8.newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .encode(CharBuffer.wrap(lines));
+    } catch (CharacterCodingException e) {
+      throw new JournalException("a receipt field is not valid Unicode (an unpaired surrogate); "
+          + "nothing written", e);
     }
   }
 }
