@@ -149,7 +149,8 @@ public final class Journal {
    * than {@code maxAge} are left out, and of the rest only the last {@code maxEntries} distinct
    * keys in file order are kept. Bad lines are skipped, as a replay skips them.
    *
-   * <p>Reads the whole file once, holding at most {@code maxEntries} keys.
+   * <p>Reads the whole file once, holding at most {@code maxEntries} keys. A path that is not a
+   * regular file (a device such as {@code /dev/full}, a pipe) has no recent keys: it is not read.
    *
    * @return the keys, each once, oldest line first
    * @throws JournalException when the file cannot be read
@@ -160,6 +161,9 @@ public final class Journal {
     Objects.requireNonNull(clock, "clock cannot be null, use Clock.systemUTC()");
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
+    }
+    if (!Files.isRegularFile(path)) {
+      return List.of();
     }
     Instant now = clock.instant();
     Instant oldest = now.minus(maxAge);
