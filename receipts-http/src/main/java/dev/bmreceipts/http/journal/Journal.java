@@ -40,7 +40,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
@@ -355,8 +357,11 @@ public final class Journal {
      * Whether each line is on stable storage ({@link FileChannel#force}) before
      * {@link Writer#onReceipts} returns, so before the webhook's 2xx (default false: the line is
      * in the operating system, which a killed process cannot lose but a power cut can). Requests
-     * that wait at the same time share one force (group commit): while one force runs, the lines
-     * written meanwhile gather, and the next force covers them all.
+     * that wait at the same time share one force (group commit): threads of the writer's own,
+     * {@code bm-journal-sync-1} and {@code -2}, each force once for every line written since a
+     * force last began, while the lines written meanwhile gather for the next. A force that fails fails every request it
+     * covered (their lines may stay in the file, and Google's redelivery then adds a second line
+     * for the same receipt); later forces are not trusted for them.
      */
     public Builder sync(boolean sync) {
       this.sync = sync;
@@ -451,20 +456,45 @@ public final class Journal {
     private volatile long writingSince;
     /** The size to truncate back to before the next write, -1 when the file is whole. */
     private long dirty = -1;
-    /** Appends written whole so far: the ticket a request waits on with sync. */
-    private volatile long appended;
-    private final ReentrantLock syncLock = new ReentrantLock();
+    /** With sync: the appends the next force covers; guarded by lock. */
+    private Batch open = new Batch();
+    /** Signalled when {@link #open} gains its first append, or the writer closes. */
+    private final Condition pending = lock.newCondition();
+    /** Guarded by lock. */
+    private boolean closing;
+    /** When the oldest force under way began (System.nanoTime), 0 when none is. */
     private volatile long syncingSince;
-    /** Appends known on stable storage; guarded by syncLock. */
-    private long synced;
-    /** Appends a failed force may have lost: they never count as synced. */
-    private long lost;
+    /** Forces in flight at most. */
+    private static final int SYNC_THREADS = 2;
+    /**
+     * With sync: the threads that force, each one batch at a time, so that one force can start
+     * while another is in flight (the file system then commits them together, as it does for
+     * concurrent fsyncs: with one thread, a bare write+force per thread outran group commit;
+     * see bench/journal-sync.sh); empty without sync.
+     */
+    private final List<Thread> syncers;
+
+    /** Appends waiting for one force, and its outcome. */
+    private static final class Batch {
+      final CountDownLatch forced = new CountDownLatch(1);
+      volatile IOException failure;
+      /** Guarded by the writer's lock. */
+      int size;
+    }
 
     private Writer(Path path, FileChannel channel, boolean sync, long stallNanos) {
       this.path = path;
       this.channel = channel;
       this.sync = sync;
       this.stallNanos = stallNanos;
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; sync && i < SYNC_THREADS; i++) {
+        Thread t = new Thread(this::syncLoop, "bm-journal-sync-" + (i + 1));
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+      }
+      this.syncers = List.copyOf(threads);
     }
 
     /**
@@ -503,7 +533,11 @@ public final class Journal {
 
     private void append(String lines) {
       ByteBuffer buf = encode(lines);
-      long ticket;
+      if (sync && stalled(syncingSince)) {
+        // a line written now could not be forced: write none
+        throw stalled("force");
+      }
+      Batch batch = null;
       enter(lock, writingSince, "write");
       try {
         writingSince = System.nanoTime() | 1;
@@ -522,7 +556,12 @@ public final class Journal {
           dirty = -1;
           throw e;
         }
-        ticket = ++appended;
+        if (sync) {
+          batch = open;
+          if (batch.size++ == 0) {
+            pending.signal();
+          }
+        }
       } catch (IOException e) {
         throw new JournalException("cannot append to the journal " + path + ": " + e
             + (dirty >= 0 ? "; the next append truncates it back first" : "; nothing written"), e);
@@ -530,42 +569,69 @@ public final class Journal {
         writingSince = 0;
         lock.unlock();
       }
-      if (sync) {
-        force(ticket);
+      if (batch != null) {
+        awaitForce(batch);
       }
     }
 
     /**
-     * Returns once append {@code ticket} is on stable storage. Group commit: one thread at a time
-     * forces; it first notes how many appends are written whole, and after its force every one
-     * of those counts as synced, so the threads that waited for it mostly find their own ticket
-     * covered and return without a force of their own.
+     * Group commit: a syncer takes the open batch (every append written since one was last
+     * taken), forces once for all of them, and wakes them all at once; appends written meanwhile
+     * gather in the next batch, which the other syncer may take while this force is in flight.
+     * No request thread forces or waits for a lock to learn its fate.
      */
-    private void force(long ticket) {
-      enter(syncLock, syncingSince, "force");
-      try {
-        if (ticket <= lost) {
-          throw new JournalException("cannot force the journal " + path
-              + ": an earlier force failed; nothing is known about this line", null);
+    private void syncLoop() {
+      while (true) {
+        Batch batch;
+        lock.lock();
+        try {
+          while (open.size == 0 && !closing) {
+            pending.awaitUninterruptibly();
+          }
+          if (open.size == 0) {
+            return;
+          }
+          batch = open;
+          open = new Batch();
+        } finally {
+          lock.unlock();
         }
-        if (ticket <= synced) {
-          return;
+        long started = System.nanoTime() | 1;
+        if (syncingSince == 0) {
+          syncingSince = started;
         }
-        syncingSince = System.nanoTime() | 1;
-        long target = appended;
         try {
           channel.force(false);
         } catch (IOException e) {
           // after a failed fsync the kernel may drop the pages and a later fsync succeed
-          // without them: what this one covered must never count as synced
-          lost = target;
-          throw new JournalException("cannot force the journal " + path + ": " + e, e);
+          // without them: every append of this batch fails, whatever comes after
+          batch.failure = e;
+        } finally {
+          if (syncingSince == started) {
+            syncingSince = 0;
+          }
+          batch.forced.countDown();
         }
-        synced = target;
-      } finally {
-        syncingSince = 0;
-        syncLock.unlock();
       }
+    }
+
+    private void awaitForce(Batch batch) {
+      try {
+        if (!batch.forced.await(stallNanos, TimeUnit.NANOSECONDS)) {
+          throw stalled("force");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JournalException("interrupted while waiting for the journal " + path, e);
+      }
+      IOException failure = batch.failure;
+      if (failure != null) {
+        throw new JournalException("cannot force the journal " + path + ": " + failure, failure);
+      }
+    }
+
+    private boolean stalled(long since) {
+      return since != 0 && System.nanoTime() - since > stallNanos;
     }
 
     /**
@@ -573,7 +639,7 @@ public final class Journal {
      * the stall timeout, else after waiting for it that long.
      */
     private void enter(ReentrantLock l, long since, String what) {
-      if (since != 0 && System.nanoTime() - since > stallNanos) {
+      if (stalled(since)) {
         throw stalled(what);
       }
       try {
@@ -611,6 +677,23 @@ public final class Journal {
      */
     @Override
     public void close() {
+      if (!syncers.isEmpty()) {
+        // the syncers force what is pending, then end
+        enter(lock, writingSince, "write");
+        try {
+          closing = true;
+          pending.signalAll();
+        } finally {
+          lock.unlock();
+        }
+        try {
+          for (Thread t : syncers) {
+            t.join(TimeUnit.NANOSECONDS.toMillis(stallNanos) + 1);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       enter(lock, writingSince, "write");
       try {
         if (!channel.isOpen()) {

@@ -29,6 +29,8 @@ final class FaultyChannel extends FileChannel {
   volatile CountDownLatch forceGate;
   /** Counted down as each write enters. */
   volatile CountDownLatch writeEntered = new CountDownLatch(0);
+  /** Counted down as each write returns normally. */
+  volatile CountDownLatch writeReturned = new CountDownLatch(0);
   /** Counted down as each force enters. */
   volatile CountDownLatch forceEntered = new CountDownLatch(0);
   final AtomicInteger writes = new AtomicInteger();
@@ -54,7 +56,9 @@ final class FaultyChannel extends FileChannel {
       src.position(src.position() + n);
       throw new IOException("No space left on device");
     }
-    return file.write(src);
+    int n = file.write(src);
+    writeReturned.countDown();
+    return n;
   }
 
   @Override

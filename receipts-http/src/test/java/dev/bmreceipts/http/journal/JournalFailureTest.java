@@ -149,8 +149,9 @@ class JournalFailureTest {
   }
 
   /**
-   * The first writer's force is held until seven more writers have written: they all wait, and
-   * one force covers the seven. Without group commit each would force: 8 forces, not 2.
+   * The first two writers' forces (one per syncer) are held until six more writers have written:
+   * they all wait, and one force covers the six. Without group commit each would force: 8
+   * forces, not 3.
    */
   @Test
   void concurrentWritersShareOneForce() throws Exception {
@@ -174,21 +175,28 @@ class JournalFailureTest {
         return f.forcedSize;
       }));
       assertTrue(f.forceEntered.await(10, TimeUnit.SECONDS));
-      f.writeEntered = new CountDownLatch(writers - 1);
-      for (int i = 1; i < writers; i++) {
+      // the second syncer takes the next line alone, and is held too
+      f.forceEntered = new CountDownLatch(1);
+      done.add(pool.submit(() -> {
+        w.onReceipt(delivered("c", "m1", at(1)));
+        return f.forcedSize;
+      }));
+      assertTrue(f.forceEntered.await(10, TimeUnit.SECONDS));
+      f.writeReturned = new CountDownLatch(writers - 2);
+      for (int i = 2; i < writers; i++) {
         int n = i;
         done.add(pool.submit(() -> {
           w.onReceipt(delivered("c", "m" + n, at(n)));
           return f.forcedSize;
         }));
       }
-      assertTrue(f.writeEntered.await(10, TimeUnit.SECONDS));
-      // the seven writes entered; each returns at once (the gate holds forces only)
+      assertTrue(f.writeReturned.await(10, TimeUnit.SECONDS));
+      // the six lines are written (a write and its joining the next force are one step)
       gate.countDown();
       for (Future<Long> d : done) {
         d.get(10, TimeUnit.SECONDS);
       }
-      assertEquals(2, f.forces.get());
+      assertEquals(3, f.forces.get());
       assertEquals(Files.size(file), f.forcedSize);
     } finally {
       pool.shutdownNow();
@@ -214,8 +222,7 @@ class JournalFailureTest {
       CountDownLatch gate = new CountDownLatch(1);
       f.forceGate = gate;
       f.forceEntered = new CountDownLatch(1);
-      // the first waiter's force is held, then fails; the three written meanwhile are covered by
-      // the next force, which succeeds
+      // two lines, one per syncer, each forced alone and held; one of those forces fails
       f.failForces.set(1);
       List<Future<?>> done = new ArrayList<>();
       done.add(pool.submit(() -> {
@@ -223,15 +230,23 @@ class JournalFailureTest {
         return null;
       }));
       assertTrue(f.forceEntered.await(10, TimeUnit.SECONDS));
-      f.writeEntered = new CountDownLatch(writers - 1);
-      for (int i = 1; i < writers; i++) {
+      f.forceEntered = new CountDownLatch(1);
+      done.add(pool.submit(() -> {
+        w.onReceipt(delivered("c", "m1", at(1)));
+        return null;
+      }));
+      assertTrue(f.forceEntered.await(10, TimeUnit.SECONDS));
+      f.writeReturned = new CountDownLatch(writers - 2);
+      for (int i = 2; i < writers; i++) {
         int n = i;
         done.add(pool.submit(() -> {
           w.onReceipt(delivered("c", "m" + n, at(n)));
           return null;
         }));
       }
-      assertTrue(f.writeEntered.await(10, TimeUnit.SECONDS));
+      assertTrue(f.writeReturned.await(10, TimeUnit.SECONDS));
+      // the first of the two held forces to go on fails; the other, and the one for the rest,
+      // succeed
       gate.countDown();
       int failed = 0;
       for (Future<?> d : done) {
