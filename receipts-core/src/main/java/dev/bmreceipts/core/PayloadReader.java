@@ -136,7 +136,7 @@ final class PayloadReader {
     String createTime = null;
     Event e;
     while ((e = parser.next()) != Event.END_OBJECT) {
-      String key = key(e, "receipts");
+      String key = skippedKey("receipts");
       if (key.equals("receipts")) {
         list = readReceiptArray();
       } else if (key.equals("createTime")) {
@@ -181,7 +181,7 @@ final class PayloadReader {
     String rawType = "";
     Event e;
     while ((e = parser.next()) != Event.END_OBJECT) {
-      String key = key(e, "receipts.receipts[" + index + "]");
+      String key = skippedKey("receipts.receipts[" + index + "]");
       if (key.equals("message")) {
         message = nullableString("receipts.receipts[" + index + "].message");
       } else if (key.equals("receiptType")) {
@@ -250,12 +250,36 @@ final class PayloadReader {
 
   private String key(Event e, String parentPath) {
     // only KEY_NAME can follow inside an object; the parser itself rejects anything else
+    String key = skippedKey(parentPath);
+    if (MessageName.unpairedSurrogate(key, 0, key.length()) >= 0) {
+      throw new PayloadException(parentPath, "member name " + MessageName.UNPAIRED);
+    }
+    return key;
+  }
+
+  /** A member name whose value is skipped: only the length limit applies, it is never exposed. */
+  private String skippedKey(String parentPath) {
     String key = parser.getString();
     if (key.length() > limits.maxStringLength()) {
       throw new PayloadException(parentPath,
           "member name longer than " + limits.maxStringLength() + " characters");
     }
     return key;
+  }
+
+  /**
+   * Checks a string this reader exposes: within the length limit, and valid Unicode. JSON's
+   * {@code \ud800} escape can name a lone surrogate, which no UTF-8 journal, URL or database can
+   * hold as it is; the strict UTF-8 decoding of the body rules out every other way to get one.
+   */
+  private String exposed(String s, String path) {
+    if (s.length() > limits.maxStringLength()) {
+      throw tooLong(path);
+    }
+    if (MessageName.unpairedSurrogate(s, 0, s.length()) >= 0) {
+      throw new PayloadException(path, "string " + MessageName.UNPAIRED);
+    }
+    return s;
   }
 
   private String string(String path) {
@@ -266,11 +290,7 @@ final class PayloadReader {
   private String nullableString(String path) {
     Event e = parser.next();
     if (e == Event.VALUE_STRING) {
-      String s = parser.getString();
-      if (s.length() > limits.maxStringLength()) {
-        throw tooLong(path);
-      }
-      return s;
+      return exposed(parser.getString(), path);
     }
     if (e == Event.VALUE_NULL) {
       return null;
@@ -310,9 +330,7 @@ final class PayloadReader {
           return b.build();
         }
         case VALUE_STRING:
-          if (parser.getString().length() > limits.maxStringLength()) {
-            throw tooLong(path);
-          }
+          exposed(parser.getString(), path);
           return parser.getValue();
         case VALUE_NUMBER:
           return number(path);
@@ -356,7 +374,7 @@ final class PayloadReader {
         } else if (next == Event.END_OBJECT || next == Event.END_ARRAY) {
           open--;
         } else if (next == Event.KEY_NAME) {
-          key(next, path);
+          skippedKey(path);
         } else if (next == Event.VALUE_STRING) {
           checkLength(path);
         }

@@ -121,4 +121,26 @@ class MessageNameTest {
       assertFalse(message.contains(secret), message);
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"s\ud800", "s\udc00", "\udc4b\ud83d", "\ud83d", "a\ud800b"})
+  void rejectsAnUnpairedSurrogateInAnId(String id) {
+    assertEquals("messageId must not contain an unpaired surrogate (not valid Unicode)",
+        assertThrows(InvalidMessageNameException.class, () -> MessageName.of("c", id)).getMessage());
+    assertEquals("conversationId must not contain an unpaired surrogate (not valid Unicode)",
+        assertThrows(InvalidMessageNameException.class, () -> MessageName.of(id, "m")).getMessage());
+  }
+
+  @Test
+  void acceptsASurrogatePair() {
+    assertEquals("\ud83d\udc4b", MessageName.of("c", "\ud83d\udc4b").messageId());
+  }
+
+  @Test
+  void unpairedSurrogateIsFoundExactly() {
+    assertEquals(-1, MessageName.unpairedSurrogate("a\ud83d\udc4bb", 0, 4));
+    assertEquals(1, MessageName.unpairedSurrogate("a\ud83d\udc4bb", 0, 2));
+    assertEquals(2, MessageName.unpairedSurrogate("a\ud83d\udc4bb", 2, 4));
+    assertEquals(0, MessageName.unpairedSurrogate("\udc00", 0, 1));
+  }
 }

@@ -102,6 +102,29 @@ class WebhookParserMalformedTest {
         "receipts.receipts[0].message", "messageId must not contain '/'"));
     c.add(text("message has a control character", receipts("{\"message\":\"conversations/c\\u0007/messages/m\"}"),
         "receipts.receipts[0].message", "conversationId must not contain control characters"));
+    // JSON's escapes can name a lone surrogate, which UTF-8 cannot encode: never accepted as text
+    String unpaired = "must not contain an unpaired surrogate (not valid Unicode)";
+    c.add(text("message id ends in a lone high surrogate",
+        receipts("{\"message\":\"conversations/c/messages/s\\ud800\",\"receiptType\":\"READ\"}"),
+        "receipts.receipts[0].message", "string " + unpaired));
+    c.add(text("message id holds a lone low surrogate", receipts("{" + OK + "}",
+        "{\"message\":\"conversations/c/messages/s\\udc00x\",\"receiptType\":\"READ\"}"),
+        "receipts.receipts[1].message", "string " + unpaired));
+    c.add(text("surrogates in the wrong order", receipts("{\"message\":\"conversations/c/messages/"
+        + "\\udc4b\\ud83d\"}"), "receipts.receipts[0].message", "string " + unpaired));
+    c.add(text("receiptType holds a lone surrogate", receipts("{\"message\":\"conversations/c/messages/m\","
+        + "\"receiptType\":\"READ\\ud800\"}"), "receipts.receipts[0].receiptType", "string " + unpaired));
+    c.add(text("agent holds a lone surrogate", "{\"agent\":\"" + SECRET + "\\ud800\"}", "agent",
+        "string " + unpaired));
+    c.add(text("requestId holds a lone surrogate", "{\"requestId\":\"\\udfff\"}", "requestId",
+        "string " + unpaired));
+    c.add(text("createTime holds a lone surrogate", "{\"receipts\":{\"createTime\":\"\\ud800\"}}",
+        "receipts.createTime", "string " + unpaired));
+    c.add(text("a user message id holds a lone surrogate",
+        "{\"message\":{\"messageId\":\"m\\ud800\",\"text\":\"" + SECRET + "\"}}", "message.messageId",
+        "string " + unpaired));
+    c.add(text("a kept member name holds a lone surrogate", "{\"context\":{\"k\\ud800\":1}}", "context",
+        "member name " + unpaired));
     c.add(text("agent is a number", "{\"agent\":12345}", "agent", "expected a string, got a number"));
     c.add(text("sendTime is a boolean", "{\"sendTime\":false}", "sendTime", "expected a string, got a boolean"));
     c.add(text("receipts.createTime is a number", "{\"receipts\":{\"createTime\":12345}}", "receipts.createTime",

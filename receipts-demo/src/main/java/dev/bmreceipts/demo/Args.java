@@ -138,6 +138,27 @@ final class Args {
     return given.containsKey(opt(name).name());
   }
 
+  /**
+   * Whether a flag was given, on the command line or by its environment variable: {@code 1},
+   * {@code true} or {@code yes} set it, {@code 0}, {@code false}, {@code no} or empty do not.
+   *
+   * @throws UsageException for any other value of the variable
+   */
+  boolean flagOrEnv(String name) throws UsageException {
+    if (flag(name)) {
+      return true;
+    }
+    String v = env.get(opt(name).env());
+    if (v == null) {
+      return false;
+    }
+    return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "1", "true", "yes" -> true;
+      case "", "0", "false", "no" -> false;
+      default -> throw bad(name, "must be 1, true, yes, 0, false or no", v);
+    };
+  }
+
   /** An integer in {@code min..max}. */
   Optional<Integer> integer(String name, int min, int max) throws UsageException {
     Optional<String> v = value(name);

@@ -37,6 +37,11 @@ record Opt(String name, String metavar, String env, String defaultValue, String 
     return new Opt(name, null, null, null, help, false);
   }
 
+  /** A flag that its environment variable can also set ({@code 1}/{@code true}/{@code yes}). */
+  static Opt flag(String name, String env, String help) {
+    return new Opt(name, null, env, null, help, false);
+  }
+
   /** Whether the option is a flag. */
   boolean isFlag() {
     return metavar == null;

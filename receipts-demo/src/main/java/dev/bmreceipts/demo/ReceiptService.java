@@ -9,6 +9,7 @@ import dev.bmreceipts.core.PayloadKind;
 import dev.bmreceipts.core.UserMessage;
 import dev.bmreceipts.core.WebhookPayload;
 import dev.bmreceipts.http.sender.AccessTokenProvider;
+import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.sender.ReceiptSendException;
 import dev.bmreceipts.http.sender.ReceiptSender;
@@ -22,8 +23,12 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -56,6 +61,8 @@ final class ReceiptService implements AutoCloseable {
   private final LongAdder sentFailed = new LongAdder();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Optional<Journal.Writer> journal;
+  /** Dedupe keys read from the journal at start. */
+  private final int seeded;
   private final Optional<ReceiptSender> sender;
   private final ExecutorService autoReads = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "serve-auto-read");
@@ -66,12 +73,17 @@ final class ReceiptService implements AutoCloseable {
   private final URI uri;
 
   private ReceiptService(ServeCommand.Config config, PrintStream out,
-      Optional<Journal.Writer> journal, Optional<ReceiptSender> sender) throws IOException {
+      Optional<Journal.Writer> journal, List<Deduplicator.Delivered> seed,
+      Optional<ReceiptSender> sender) throws IOException {
     this.config = config;
     this.out = out;
     this.journal = journal;
+    this.seeded = seed.size();
     this.sender = sender;
     Webhook.Builder webhook = Webhook.builder().threads(config.threads()).observer(requests);
+    // what the journal holds was delivered before a restart: its redeliveries reach nobody
+    webhook.deduplicator(Deduplicator.inMemory(Deduplicator.DEFAULT_MAX_ENTRIES,
+        Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC(), seed));
     config.clientToken().ifPresent(webhook::clientToken);
     config.signingKey().ifPresent(webhook::signingKey);
     // the journal first: a receipt is on disk before anything else sees it, and before the 2xx
@@ -99,13 +111,17 @@ final class ReceiptService implements AutoCloseable {
     Optional<Journal.Writer> journal = Optional.empty();
     Optional<ReceiptSender> sender = Optional.empty();
     try {
+      List<Deduplicator.Delivered> seed = List.of();
       if (config.journal().isPresent()) {
-        journal = Optional.of(Journal.open(config.journal().get()));
+        Path file = config.journal().get();
+        journal = Optional.of(Journal.builder(file).sync(config.journalSync()).open());
+        seed = Journal.recentKeys(file, Deduplicator.DEFAULT_MAX_ENTRIES,
+            Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC());
       }
       if (config.autoRead()) {
         sender = Optional.of(sender(config.credentials()));
       }
-      return new ReceiptService(config, out, journal, sender);
+      return new ReceiptService(config, out, journal, seed, sender);
     } catch (CommandFailure | IOException | RuntimeException e) {
       sender.ifPresent(ReceiptSender::close);
       journal.ifPresent(Journal.Writer::close);
@@ -139,7 +155,9 @@ final class ReceiptService implements AutoCloseable {
   String startupLine() {
     return "serving " + uri + "; signatures "
         + (config.signingKey().isPresent() ? "checked" : "NOT CHECKED (no signing key)")
-        + "; journal " + config.journal().map(Object::toString).orElse("none");
+        + "; journal " + config.journal().map(Object::toString).orElse("none")
+        + (config.journalSync() ? " (synced)" : "")
+        + (seeded > 0 ? ", " + seeded + " dedupe keys read from it" : "");
   }
 
   /**

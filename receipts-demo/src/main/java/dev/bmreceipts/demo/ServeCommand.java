@@ -32,7 +32,10 @@ final class ServeCommand implements Command {
         Opt.secret("--signing-key", "K", "BM_SIGNING_KEY",
             "X-Goog-Signature key (default: the client token; with neither, NOT checked)"),
         Opt.value("--journal", "FILE", null, null,
-            "append each accepted receipt as a JSON line, flushed before the 2xx"),
+            "append each accepted receipt as a JSON line, written before the 2xx; the dedupe is"
+                + " seeded from its recent lines at start"),
+        Opt.flag("--journal-sync", "BM_JOURNAL_SYNC",
+            "force each journal line to stable storage before the 2xx (group commit)"),
         Opt.flag("--auto-read",
             "send a READ receipt for every user message (needs --credentials or --access-token)")));
     o.addAll(Credentials.options("for --auto-read"));
@@ -61,13 +64,14 @@ final class ServeCommand implements Command {
    * @param clientToken the client token for the handshake
    * @param signingKey the signature key: {@code --signing-key}, else the client token
    * @param journal the journal file
+   * @param journalSync whether each journal line is forced to stable storage before the 2xx
    * @param autoRead whether to send READ receipts for user messages
    * @param credentials where READ receipts go and how they are authorized
    * @param threads the webhook's handler threads
    * @param quiet whether to skip the per-receipt stdout line
    */
   record Config(String host, int port, String path, Optional<String> clientToken,
-      Optional<String> signingKey, Optional<Path> journal, boolean autoRead,
+      Optional<String> signingKey, Optional<Path> journal, boolean journalSync, boolean autoRead,
       Credentials credentials, int threads, boolean quiet) {
     Config {
       Objects.requireNonNull(host, "host cannot be null");
@@ -82,7 +86,8 @@ final class ServeCommand implements Command {
     public String toString() {
       return "Config[" + host + ":" + port + path + ", signatures "
           + (signingKey.isPresent() ? "checked" : "not checked") + ", journal "
-          + journal.map(Path::toString).orElse("none") + ", autoRead=" + autoRead + "]";
+          + journal.map(Path::toString).orElse("none") + (journalSync ? " (synced)" : "")
+          + ", autoRead=" + autoRead + "]";
     }
   }
 
@@ -97,6 +102,10 @@ final class ServeCommand implements Command {
     Optional<String> clientToken = args.string("--client-token");
     Optional<String> signingKey = args.string("--signing-key").or(() -> clientToken);
     Optional<Path> journal = args.path("--journal");
+    boolean journalSync = args.flagOrEnv("--journal-sync");
+    if (journalSync && journal.isEmpty()) {
+      throw new UsageException("serve: --journal-sync needs --journal FILE");
+    }
     boolean autoRead = args.flag("--auto-read");
     Credentials credentials = Credentials.from(args, "serve");
     if (autoRead && !credentials.present()) {
@@ -104,8 +113,8 @@ final class ServeCommand implements Command {
     }
     int threads = args.integer("--threads", 1, 1024)
         .orElse(Math.min(1024, 2 * Runtime.getRuntime().availableProcessors()));
-    return new Config(host, port, path, clientToken, signingKey, journal, autoRead, credentials,
-        threads, args.flag("--quiet"));
+    return new Config(host, port, path, clientToken, signingKey, journal, journalSync, autoRead,
+        credentials, threads, args.flag("--quiet"));
   }
 
   @Override

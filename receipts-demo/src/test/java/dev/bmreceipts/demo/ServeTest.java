@@ -174,7 +174,8 @@ class ServeTest {
     assertEquals("{\"agent\":\"" + Payloads.AGENT + "\",\"conversationId\":\"conv-2\","
         + "\"customAgentId\":\"custom\",\"messageId\":\"m1\","
         + "\"message\":\"conversations/conv-2/messages/m1\",\"receiptType\":\"DELIVERED\","
-        + "\"createTime\":\"2024-05-01T10:00:00.123456Z\",\"sendTime\":\"2024-05-01T10:00:01Z\"}",
+        + "\"createTime\":\"2024-05-01T10:00:00.123456Z\",\"sendTime\":\"2024-05-01T10:00:01Z\","
+        + "\"requestId\":\"req-r1\"}",
         lines.get(0));
     List<String> out = serveIo.outLines();
     assertEquals(List.of(

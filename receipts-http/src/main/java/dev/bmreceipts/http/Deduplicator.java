@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http;
 
+import dev.bmreceipts.core.Receipt;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,10 +13,11 @@ import java.util.Objects;
  * no listener twice. The in-memory default suits one webhook instance; a host running several
  * instances behind a load balancer implements this over its shared store.
  *
- * <p>Keys are opaque strings: {@code "request " + requestId} for a payload with a request id, and
- * {@code message name + "|" + receipt type} for each receipt. For each request with any keys the
- * webhook claims them as one {@link #claimAll batch}, in that order, stopping at a request id
- * already {@link Claim#DELIVERED} (the whole request is a redelivery) or at the first
+ * <p>Keys are opaque strings, made by {@link #requestKey} for a payload with a request id and by
+ * {@link #receiptKey} for each receipt; the webhook and the journal's
+ * {@link dev.bmreceipts.http.journal.Journal#recentKeys seeding} both use them. For each request
+ * with any keys the webhook claims them as one {@link #claimAll batch}, in that order, stopping at
+ * a request id already {@link Claim#DELIVERED} (the whole request is a redelivery) or at the first
  * {@link Claim#BUSY}. Then it calls the listeners, then {@link Batch#commit() commits} the batch
  * when it answers {@code 200}, or {@link Batch#release() releases} it when it answers anything
  * else (a listener threw, a claim answered {@link Claim#BUSY}).
@@ -29,6 +32,41 @@ public interface Deduplicator {
   int DEFAULT_MAX_ENTRIES = 100_000;
   /** Default age bound of {@link #inMemory()}: Google retries for up to 7 days. */
   Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
+
+  /**
+   * The key of a payload's request id: {@code "request " + requestId}. No receipt key starts
+   * with {@code "request "}.
+   */
+  static String requestKey(String requestId) {
+    Objects.requireNonNull(requestId, "requestId cannot be null");
+    return "request " + requestId;
+  }
+
+  /**
+   * The key of one receipt: {@code "receipt " + type.length() + " " + type + " " + message name},
+   * with the receipt's raw type. The length prefix makes it unambiguous: a message id may hold
+   * any character but {@code /}, a raw type any at all, and no two (message, type) pairs share a
+   * key (with a plain separator, {@code …/p|READ} with type {@code ""} and {@code …/p} with type
+   * {@code READ|} would).
+   */
+  static String receiptKey(Receipt receipt) {
+    String type = receipt.rawType();
+    return "receipt " + type.length() + " " + type + " " + receipt.message();
+  }
+
+  /**
+   * A key known delivered at a time: what {@link #inMemory(int, Duration, Clock, List)} starts
+   * with.
+   *
+   * @param key a key from {@link #requestKey} or {@link #receiptKey}
+   * @param at when it was delivered; it expires {@code maxAge} later
+   */
+  record Delivered(String key, Instant at) {
+    public Delivered {
+      Objects.requireNonNull(key, "key cannot be null");
+      Objects.requireNonNull(at, "at cannot be null");
+    }
+  }
 
   /** The answer to {@link #claim}. */
   enum Claim {
@@ -177,5 +215,19 @@ public interface Deduplicator {
     }
     Objects.requireNonNull(clock, "clock cannot be null, use Clock.systemUTC()");
     return new InMemoryDeduplicator(maxEntries, maxAge.toMillis(), clock);
+  }
+
+  /**
+   * {@link #inMemory(int, Duration, Clock)}, starting with {@code delivered} committed at their
+   * times (a restarted webhook seeded from its journal: see
+   * {@link dev.bmreceipts.http.journal.Journal#recentKeys}). Keys older than {@code maxAge} are
+   * left out; past {@code maxEntries}, the oldest are.
+   */
+  static Deduplicator inMemory(int maxEntries, Duration maxAge, Clock clock,
+      List<Delivered> delivered) {
+    Objects.requireNonNull(delivered, "delivered cannot be null, use List.of()");
+    InMemoryDeduplicator d = (InMemoryDeduplicator) inMemory(maxEntries, maxAge, clock);
+    d.seed(delivered);
+    return d;
   }
 }

@@ -3,6 +3,7 @@ package dev.bmreceipts.http;
 
 import dev.bmreceipts.http.internal.LongHashTable;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -123,6 +124,34 @@ final class InMemoryDeduplicator implements Deduplicator {
       }
     }
     return batch;
+  }
+
+  /**
+   * Commits each key at its time, oldest first, so that the commit order (which eviction
+   * follows) is the time order; a key given twice keeps its latest time. Then evicts as a commit
+   * would.
+   */
+  void seed(List<Deduplicator.Delivered> delivered) {
+    List<Deduplicator.Delivered> byTime = delivered.stream()
+        .sorted(Comparator.comparing(Deduplicator.Delivered::at)).toList();
+    long now = clock.millis();
+    synchronized (table) {
+      for (Deduplicator.Delivered d : byTime) {
+        long at = Math.min(now, d.at().toEpochMilli());
+        if (now - at >= maxAgeMillis) {
+          continue;
+        }
+        LongHashTable.Hash h = table.hash(d.key());
+        int e = table.find(h.k1(), h.k2());
+        if (e == LongHashTable.NONE) {
+          e = table.insert(h.k1(), h.k2());
+        }
+        table.set(e, AT, at);
+        table.append(e);
+        // one at a time, so that the table never holds more than the cap
+        evict(now);
+      }
+    }
   }
 
   /** Forgets the oldest commits past the cap or the age; the caller holds the lock. */

@@ -317,13 +317,13 @@ public final class Webhook {
     int[] keyOf = new int[n];
     int count = 0;
     if (request) {
-      keys[count++] = "request " + requestId.get();
+      keys[count++] = Deduplicator.requestKey(requestId.get());
     }
     // most payloads carry 1-3 receipts: a scan of the few keys so far spares a set and its hashing (WebhookBenchmark)
     Set<String> seen = n > 8 ? new HashSet<>() : null;
     for (int i = 0; i < n; i++) {
       Receipt r = receipts.get(i);
-      String key = r.message().toString() + "|" + r.rawType();
+      String key = Deduplicator.receiptKey(r);
       if (seen != null ? !seen.add(key) : contains(keys, count, key)) {
         keyOf[i] = -1;
       } else {
@@ -379,7 +379,7 @@ public final class Webhook {
   private WebhookResponse payload(WebhookPayload payload) {
     Optional<String> requestId = payload.requestId();
     Deduplicator.Batch batch = requestId.isPresent()
-        ? claimAll(List.of("request " + requestId.get()), true)
+        ? claimAll(List.of(Deduplicator.requestKey(requestId.get())), true)
         : NO_KEYS;
     if (batch == null) {
       return STORE_FAILED;

@@ -202,8 +202,8 @@ class DedupTest {
         }).receiptListener(seen).build())) {
       String body = receipts("R1", receipt("M1", "READ"), receipt("M1", "READ"),
           receipt("M2", "DELIVERED"));
-      String m1 = "conversations/C/messages/M1|READ";
-      String m2 = "conversations/C/messages/M2|DELIVERED";
+      String m1 = "receipt 4 READ conversations/C/messages/M1";
+      String m2 = "receipt 9 DELIVERED conversations/C/messages/M2";
       assertEquals(500, post(server, body).statusCode());
       assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
           "claim " + m2 + " CLAIMED", "release request R1", "release " + m1, "release " + m2),
@@ -221,7 +221,7 @@ class DedupTest {
       // a delivered receipt in a new request is skipped; the new one claimed and committed
       assertEquals(200, post(server, receipts("R2", receipt("M2", "DELIVERED"),
           receipt("M3", "READ"))).statusCode());
-      String m3 = "conversations/C/messages/M3|READ";
+      String m3 = "receipt 4 READ conversations/C/messages/M3";
       assertEquals(List.of("claim request R2 CLAIMED", "claim " + m2 + " DELIVERED",
           "claim " + m3 + " CLAIMED", "commit request R2", "commit " + m3), store.calls);
       assertEquals(List.of("M1|READ", "M2|DELIVERED", "M3|READ"), seen.list());
@@ -234,7 +234,7 @@ class DedupTest {
     RecordingStore store = new RecordingStore() {
       @Override
       public synchronized Claim claim(String key) {
-        if (key.endsWith("M2|READ") && down.getAndDecrement() > 0) {
+        if (key.equals("receipt 4 READ conversations/C/messages/M2") && down.getAndDecrement() > 0) {
           calls.add("claim " + key + " threw");
           throw new IllegalStateException("store unreachable");
         }
@@ -249,9 +249,9 @@ class DedupTest {
       assertEquals(503, failed.statusCode());
       assertEquals("dedupe store unavailable; retry later", failed.body());
       assertEquals("1", failed.headers().firstValue("Retry-After").orElseThrow());
-      String m1 = "conversations/C/messages/M1|READ";
+      String m1 = "receipt 4 READ conversations/C/messages/M1";
       assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
-          "claim conversations/C/messages/M2|READ threw", "release request R1", "release " + m1),
+          "claim receipt 4 READ conversations/C/messages/M2 threw", "release request R1", "release " + m1),
           store.calls);
       assertEquals(List.of(), seen.list());
       // Google's retry finds nothing held
@@ -343,8 +343,8 @@ class DedupTest {
       CompletableFuture<HttpResponse<String>> first =
           CompletableFuture.supplyAsync(() -> post(server, receipts("R1", receipt("M1", "READ"))));
       assertTrue(hold.inside.await(10, TimeUnit.SECONDS));
-      String m1 = "conversations/C/messages/M1|READ";
-      String m2 = "conversations/C/messages/M2|READ";
+      String m1 = "receipt 4 READ conversations/C/messages/M1";
+      String m2 = "receipt 4 READ conversations/C/messages/M2";
       synchronized (store) {
         store.calls.clear();
       }
@@ -544,12 +544,40 @@ class DedupTest {
     WebhookFixture.Seen seen = new WebhookFixture.Seen();
     try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
         .receiptListener(seen).build())) {
-      String m1 = "conversations/C/messages/M1|READ";
+      String m1 = "receipt 4 READ conversations/C/messages/M1";
       assertEquals(503, post(server, receipts("R1", receipt("M1", "READ"))).statusCode());
       // the default batch releases what it could not commit; the webhook calls nothing more
       assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
           "commit request R1 threw", "release request R1", "release " + m1), store.calls);
       assertEquals(List.of("M1|READ"), seen.list());
     }
+  }
+
+  /** With {@code message + "|" + type}, these two receipts had one key and the second was lost. */
+  @Test
+  void receiptKeysAreUnambiguousWhenIdsAndTypesHoldTheSeparator() {
+    List<String> seen = new ArrayList<>();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY)
+        .receiptListener(e -> seen.add(e.message().messageId() + " type=" + e.receipt().rawType()))
+        .build())) {
+      String first = "{\"receipts\":{\"receipts\":[{\"message\":\"conversations/C/messages/p|READ\","
+          + "\"receiptType\":\"\"}]}}";
+      String second = "{\"receipts\":{\"receipts\":[{\"message\":\"conversations/C/messages/p\","
+          + "\"receiptType\":\"READ|\"}]}}";
+      assertEquals(200, post(server, first).statusCode());
+      assertEquals(200, post(server, second).statusCode());
+    }
+    assertEquals(List.of("p|READ type=", "p type=READ|"), seen);
+  }
+
+  @Test
+  void keysComeFromOnePlaceAndNeverCollideAcrossKinds() {
+    dev.bmreceipts.core.Receipt r = dev.bmreceipts.core.Receipt.of(
+        dev.bmreceipts.core.MessageName.of("C", "p|READ"), dev.bmreceipts.core.ReceiptType.READ);
+    assertEquals("receipt 4 READ conversations/C/messages/p|READ", Deduplicator.receiptKey(r));
+    assertEquals("request R1", Deduplicator.requestKey("R1"));
+    assertTrue(Deduplicator.receiptKey(new dev.bmreceipts.core.Receipt(
+        dev.bmreceipts.core.MessageName.of("C", "p"), dev.bmreceipts.core.ReceiptType.READ, "READ 4"))
+        .startsWith("receipt 6 READ 4 "));
   }
 }

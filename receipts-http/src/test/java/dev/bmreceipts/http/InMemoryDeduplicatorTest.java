@@ -205,4 +205,45 @@ class InMemoryDeduplicatorTest {
     assertEquals(Claim.DELIVERED, d.claim("a"));
     assertEquals(Claim.DELIVERED, d.claim("b"));
   }
+
+  @Test
+  void seededKeysAreDeliveredUntilTheyExpireFromTheirOwnTime() {
+    MutableClock clock = new MutableClock();
+    java.time.Instant now = clock.instant();
+    Deduplicator d = Deduplicator.inMemory(3, Duration.ofDays(7), clock, List.of(
+        new Deduplicator.Delivered("six days ago", now.minus(Duration.ofDays(6))),
+        new Deduplicator.Delivered("eight days ago", now.minus(Duration.ofDays(8))),
+        new Deduplicator.Delivered("now", now),
+        new Deduplicator.Delivered("in the future", now.plus(Duration.ofDays(30)))));
+    assertEquals(Deduplicator.Claim.DELIVERED, d.claim("six days ago"));
+    assertEquals(Deduplicator.Claim.DELIVERED, d.claim("now"));
+    assertEquals(Deduplicator.Claim.DELIVERED, d.claim("in the future"));
+    assertEquals(Deduplicator.Claim.CLAIMED, d.claim("eight days ago"));
+    clock.advance(Duration.ofDays(2));
+    // six days ago is now eight; a time ahead counted as now
+    assertEquals(Deduplicator.Claim.CLAIMED, d.claim("six days ago"));
+    assertEquals(Deduplicator.Claim.DELIVERED, d.claim("in the future"));
+  }
+
+  @Test
+  void seedingPastTheCapKeepsTheNewest() {
+    MutableClock clock = new MutableClock();
+    java.time.Instant now = clock.instant();
+    List<Deduplicator.Delivered> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      // given out of order: the times decide
+      keys.add(new Deduplicator.Delivered("k" + i, now.minusSeconds(100 - (i * 7 % 10))));
+    }
+    keys.add(new Deduplicator.Delivered("k0", now));
+    Deduplicator d = Deduplicator.inMemory(4, Duration.ofDays(7), clock, keys);
+    List<String> delivered = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      if (d.claim("k" + i) == Deduplicator.Claim.DELIVERED) {
+        delivered.add("k" + i);
+      }
+    }
+    // offsets i*7%10: k0 0 (then now), k1 7, k2 4, k3 1, k4 8, k5 5, k6 2, k7 9, k8 6, k9 3;
+    // the newest four: k0 (now), k7 (-91 s), k4 (-92 s), k1 (-93 s)
+    assertEquals(List.of("k0", "k1", "k4", "k7"), delivered);
+  }
 }

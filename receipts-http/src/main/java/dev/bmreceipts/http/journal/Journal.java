@@ -6,6 +6,7 @@ import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
+import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.ReceiptListener;
 import jakarta.json.Json;
@@ -21,23 +22,43 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.StringReader;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * The receipt journal: one JSON object per line and per receipt, with the string members
  * {@code agent}, {@code conversationId}, {@code customAgentId}, {@code messageId},
  * {@code message}, {@code receiptType}, {@code createTime} and {@code sendTime} in that order,
- * every value the raw text the webhook received ({@code ""} when absent).
+ * every value the raw text the webhook received ({@code ""} when absent), then
+ * {@code requestId} when the payload had one (lines written before it was added have none, and
+ * still replay). The line holds exactly what was accepted: strings are escaped as JSON and
+ * encoded as strict UTF-8, and a string that is not valid Unicode is refused, never replaced.
+ *
+ * <p>With the {@code requestId}, a journal also holds what the webhook's dedupe needs:
+ * {@link #recentKeys} reads it back, so that a restarted webhook answers Google's redeliveries of
+ * what it journaled before with 200 and passes them to nobody.
  *
  * <pre>{@code
  * try (Journal.Writer journal = Journal.open(Path.of("receipts.jsonl"))) {
@@ -49,6 +70,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  */
 public final class Journal {
+  /** Default {@link Builder#stallTimeout}: 5 s. */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final System.Logger LOG = System.getLogger(Journal.class.getName());
+
   private Journal() {}
 
   /** The journal line for one receipt, without the trailing newline. */
@@ -65,6 +91,9 @@ public final class Journal {
     field(sb, "receiptType", event.receipt().rawType()).append(',');
     field(sb, "createTime", event.createTime().raw()).append(',');
     field(sb, "sendTime", event.sendTime().raw());
+    if (event.requestId().isPresent()) {
+      field(sb.append(','), "requestId", event.requestId().get());
+    }
     return sb.append('}').toString();
   }
 
@@ -100,18 +129,73 @@ public final class Journal {
   }
 
   /**
-   * Opens (or creates) a journal file for appending.
+   * Opens (or creates) a journal file for appending, with the defaults: no force per line.
+   * Same as {@code builder(path).open()}.
    *
    * @throws JournalException when the file cannot be opened
    */
   public static Writer open(Path path) {
-    Objects.requireNonNull(path, "path cannot be null");
-    try {
-      return new Writer(path, FileChannel.open(path, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.APPEND));
-    } catch (IOException e) {
-      throw new JournalException("cannot open the journal " + path + ": " + e.getMessage(), e);
+    return builder(path).open();
+  }
+
+  /** A builder for a writer of {@code path}; see {@link Builder#sync} and {@link Builder#stallTimeout}. */
+  public static Builder builder(Path path) {
+    return new Builder(Objects.requireNonNull(path, "path cannot be null"));
+  }
+
+  /**
+   * The dedupe keys of a journal's recent lines, to seed a webhook's in-memory dedupe at start
+   * ({@link Deduplicator#inMemory(int, Duration, Clock, List)}): for each line, its receipt's
+   * {@link Deduplicator#receiptKey} and, when the line has one, its
+   * {@link Deduplicator#requestKey}, delivered at the line's {@code sendTime} (Google retries for
+   * up to 7 days from it; {@code clock}'s now when it does not parse or lies ahead). Keys older
+   * than {@code maxAge} are left out, and of the rest only the last {@code maxEntries} distinct
+   * keys in file order are kept. Bad lines are skipped, as a replay skips them.
+   *
+   * <p>Reads the whole file once, holding at most {@code maxEntries} keys. A path that is not a
+   * regular file (a device such as {@code /dev/full}, a pipe) has no recent keys: it is not read.
+   *
+   * @return the keys, each once, oldest line first
+   * @throws JournalException when the file cannot be read
+   */
+  public static List<Deduplicator.Delivered> recentKeys(Path path, int maxEntries,
+      Duration maxAge, Clock clock) {
+    Objects.requireNonNull(maxAge, "maxAge cannot be null");
+    Objects.requireNonNull(clock, "clock cannot be null, use Clock.systemUTC()");
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
     }
+    if (!Files.isRegularFile(path)) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    Instant oldest = now.minus(maxAge);
+    Map<String, Instant> keys = new LinkedHashMap<>(16, 0.75f, false) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+        return size() > maxEntries;
+      }
+    };
+    replay(path, e -> {
+      Instant at = e.sendTime().instant().filter(t -> !t.isAfter(now)).orElse(now);
+      if (at.isBefore(oldest)) {
+        return;
+      }
+      // a key seen again moves to the end, as the newest
+      e.requestId().ifPresent(id -> {
+        String key = Deduplicator.requestKey(id);
+        keys.remove(key);
+        keys.put(key, at);
+      });
+      String key = Deduplicator.receiptKey(e.receipt());
+      keys.remove(key);
+      keys.put(key, at);
+    });
+    List<Deduplicator.Delivered> out = new ArrayList<>(keys.size());
+    keys.forEach((k, at) -> out.add(new Deduplicator.Delivered(k, at)));
+    return out;
   }
 
   /**
@@ -130,8 +214,8 @@ public final class Journal {
   }
 
   /**
-   * Replays journal lines, in order, into a listener, one {@link ReceiptEvent} per line (with no
-   * request id). The stream is read as UTF-8 (invalid bytes become U+FFFD) and is not closed.
+   * Replays journal lines, in order, into a listener, one {@link ReceiptEvent} per line (with
+   * the line's request id, empty on lines that have none). The stream is read as UTF-8 (invalid bytes become U+FFFD) and is not closed.
    *
    * <p><b>Bad lines are skipped, not fatal</b>: a blank line, or one that is not a JSON object
    * with a valid {@code message} (or {@code conversationId} and {@code messageId}) and string
@@ -210,7 +294,8 @@ public final class Journal {
     String type = string(o, "receiptType");
     return new ReceiptEvent(
         new Receipt(name, ReceiptType.fromWire(type), type),
-        string(o, "agent"), conversationId, string(o, "customAgentId"), Optional.empty(),
+        string(o, "agent"), conversationId, string(o, "customAgentId"),
+        o.containsKey("requestId") ? Optional.of(string(o, "requestId")) : Optional.empty(),
         Timestamp.parse(string(o, "sendTime")), Timestamp.parse(string(o, "createTime")));
   }
 
@@ -257,28 +342,170 @@ public final class Journal {
   }
 
   /**
-   * Appends one line per receipt to a journal file. Each line goes to the file in one
+   * Configures a {@link Writer}: {@link #sync} and {@link #stallTimeout}. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Path path;
+    private boolean sync;
+    private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+    private UnaryOperator<FileChannel> channels = UnaryOperator.identity();
+
+    private Builder(Path path) {
+      this.path = path;
+    }
+
+    /**
+     * Whether each line is on stable storage ({@link FileChannel#force}) before
+     * {@link Writer#onReceipts} returns, so before the webhook's 2xx (default false: the line is
+     * in the operating system, which a killed process cannot lose but a power cut can). Requests
+     * that wait at the same time share one force (group commit): threads of the writer's own,
+     * {@code bm-journal-sync-1} and {@code -2}, each force once for every line written since a
+     * force last began, while the lines written meanwhile gather for the next. A force that fails fails every request it
+     * covered (their lines may stay in the file, and Google's redelivery then adds a second line
+     * for the same receipt); later forces are not trusted for them.
+     */
+    public Builder sync(boolean sync) {
+      this.sync = sync;
+      return this;
+    }
+
+    /**
+     * How long a request waits for the journal while another request's write (or force) has not
+     * returned, before it fails with a {@link JournalException} (default 5 s). Once a write has
+     * been stuck longer than this (a frozen or hung volume), every append fails at once rather
+     * than waiting, so that the webhook's threads stay free for other work, such as a health
+     * check, and Google is told to retry.
+     */
+    public Builder stallTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout cannot be null, use DEFAULT_STALL_TIMEOUT");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("stallTimeout must be positive, was " + timeout);
+      }
+      this.stallTimeout = timeout;
+      return this;
+    }
+
+    /** Wraps the file's channel (for tests that make writes fail, block or count forces). */
+    Builder channels(UnaryOperator<FileChannel> wrap) {
+      this.channels = wrap;
+      return this;
+    }
+
+    /**
+     * Opens (or creates) the file for appending. A file whose last line has no newline (a
+     * process that died part-way through a write of an older version) gets one, so that the next
+     * line starts on a line of its own; the fragment stays, a bad line to a replay.
+     *
+     * @throws JournalException when the file cannot be opened
+     */
+    public Writer open() {
+      FileChannel channel = null;
+      try {
+        channel = channels.apply(FileChannel.open(path, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+        long size = channel.size();
+        if (size > 0) {
+          ByteBuffer last = ByteBuffer.allocate(1);
+          try (FileChannel reader = FileChannel.open(path, StandardOpenOption.READ)) {
+            reader.read(last, size - 1);
+          }
+          if (last.get(0) != '\n') {
+            LOG.log(Level.WARNING, "the journal " + path + " ends part-way through a line; "
+                + "ending it, so that new lines start on their own line");
+            ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
+            while (newline.hasRemaining()) {
+              channel.write(newline);
+            }
+          }
+        }
+        return new Writer(path, channel, sync, stallTimeout.toNanos());
+      } catch (IOException | RuntimeException e) {
+        if (channel != null) {
+          try {
+            channel.close();
+          } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw new JournalException("cannot open the journal " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Appends one line per receipt to a journal file. Each request's lines go to the file in one
    * {@link FileChannel} write in append mode, with no buffering of ours: once
-   * {@link #onReceipt} returns, the line is in the operating system, so a killed process loses
-   * nothing (a machine crash can still lose what was not yet forced; see {@link #flush()}).
-   * Thread-safe: concurrent receipts give whole lines, in some order.
+   * {@link #onReceipts} returns, the lines are in the operating system, so a killed process
+   * loses nothing; with {@link Builder#sync}, they are on stable storage too.
+   *
+   * <p><b>A failed append leaves the file as it was</b>: when a write fails part-way (a full
+   * disk, any I/O error), the file is truncated back to its size before the write, under the
+   * writer's lock, so no fragment stays for the next line to be glued to. Should even that
+   * truncation fail, the next append truncates first and fails unless it can, so a line always
+   * starts on a line of its own. The request gets a {@link JournalException} (the webhook
+   * answers 500) and Google's redelivery writes the whole line.
+   *
+   * <p>Thread-safe: concurrent receipts give whole lines, in some order.
    */
   public static final class Writer implements ReceiptListener, Closeable {
     private final Path path;
     private final FileChannel channel;
+    private final boolean sync;
+    private final long stallNanos;
     private final ReentrantLock lock = new ReentrantLock();
+    /** When the write under way began (System.nanoTime), 0 when none is. */
+    private volatile long writingSince;
+    /** The size to truncate back to before the next write, -1 when the file is whole. */
+    private long dirty = -1;
+    /** With sync: the appends the next force covers; guarded by lock. */
+    private Batch open = new Batch();
+    /** Signalled when {@link #open} gains its first append, or the writer closes. */
+    private final Condition pending = lock.newCondition();
+    /** Guarded by lock. */
+    private boolean closing;
+    /** When the oldest force under way began (System.nanoTime), 0 when none is. */
+    private volatile long syncingSince;
+    /** Forces in flight at most. */
+    private static final int SYNC_THREADS = 2;
+    /**
+     * With sync: the threads that force, each one batch at a time, so that one force can start
+     * while another is in flight (the file system then commits them together, as it does for
+     * concurrent fsyncs: with one thread, a bare write+force per thread outran group commit;
+     * see bench/journal-sync.sh); empty without sync.
+     */
+    private final List<Thread> syncers;
 
-    private Writer(Path path, FileChannel channel) {
+    /** Appends waiting for one force, and its outcome. */
+    private static final class Batch {
+      final CountDownLatch forced = new CountDownLatch(1);
+      volatile IOException failure;
+      /** Guarded by the writer's lock. */
+      int size;
+    }
+
+    private Writer(Path path, FileChannel channel, boolean sync, long stallNanos) {
       this.path = path;
       this.channel = channel;
+      this.sync = sync;
+      this.stallNanos = stallNanos;
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; sync && i < SYNC_THREADS; i++) {
+        Thread t = new Thread(this::syncLoop, "bm-journal-sync-" + (i + 1));
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+      }
+      this.syncers = List.copyOf(threads);
     }
 
     /**
      * Appends the receipt's {@link Journal#line} and a newline. Called on the webhook's request
      * threads.
      *
-     * @throws JournalException when the write fails or the writer is closed; the webhook then
-     *     answers 5xx and Google redelivers
+     * @throws JournalException when a field is not valid Unicode, the write or force fails, the
+     *     journal is stalled or the writer is closed; nothing is left in the file then (but see
+     *     {@link Builder#sync} for a failed force) and the webhook answers 5xx, so Google
+     *     redelivers
      */
     @Override
     public void onReceipt(ReceiptEvent event) {
@@ -287,7 +514,8 @@ public final class Journal {
 
     /**
      * Appends one line per receipt of a payload with a single write, so that a payload costs one
-     * system call, not one per receipt (bench/README, webhook.sh change 5: (b)/(c) 0.59 to 0.67).
+     * system call, not one per receipt, and its lines are in the file all or none
+     * (bench/README, webhook.sh change 5: (b)/(c) 0.59 to 0.67).
      *
      * @throws JournalException as {@link #onReceipt}
      */
@@ -300,18 +528,135 @@ public final class Journal {
       append(lines.toString());
     }
 
+    /** Whether each append is forced to stable storage before it returns. */
+    public boolean sync() {
+      return sync;
+    }
+
     private void append(String lines) {
-      ByteBuffer buf = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
-      lock.lock();
+      ByteBuffer buf = encode(lines);
+      if (sync && stalled(syncingSince)) {
+        // a line written now could not be forced: write none
+        throw stalled("force");
+      }
+      Batch batch = null;
+      enter(lock, writingSince, "write");
       try {
-        while (buf.hasRemaining()) {
-          channel.write(buf);
+        writingSince = System.nanoTime() | 1;
+        if (dirty >= 0) {
+          channel.truncate(dirty);
+          dirty = -1;
+        }
+        long before = channel.size();
+        try {
+          while (buf.hasRemaining()) {
+            channel.write(buf);
+          }
+        } catch (IOException e) {
+          dirty = before;
+          channel.truncate(before);
+          dirty = -1;
+          throw e;
+        }
+        if (sync) {
+          batch = open;
+          if (batch.size++ == 0) {
+            pending.signal();
+          }
         }
       } catch (IOException e) {
-        throw new JournalException("cannot append to the journal " + path + ": " + e, e);
+        throw new JournalException("cannot append to the journal " + path + ": " + e
+            + (dirty >= 0 ? "; the next append truncates it back first" : "; nothing written"), e);
       } finally {
+        writingSince = 0;
         lock.unlock();
       }
+      if (batch != null) {
+        awaitForce(batch);
+      }
+    }
+
+    /**
+     * Group commit: a syncer takes the open batch (every append written since one was last
+     * taken), forces once for all of them, and wakes them all at once; appends written meanwhile
+     * gather in the next batch, which the other syncer may take while this force is in flight.
+     * No request thread forces or waits for a lock to learn its fate.
+     */
+    private void syncLoop() {
+      while (true) {
+        Batch batch;
+        lock.lock();
+        try {
+          while (open.size == 0 && !closing) {
+            pending.awaitUninterruptibly();
+          }
+          if (open.size == 0) {
+            return;
+          }
+          batch = open;
+          open = new Batch();
+        } finally {
+          lock.unlock();
+        }
+        long started = System.nanoTime() | 1;
+        if (syncingSince == 0) {
+          syncingSince = started;
+        }
+        try {
+          channel.force(false);
+        } catch (IOException e) {
+          // after a failed fsync the kernel may drop the pages and a later fsync succeed
+          // without them: every append of this batch fails, whatever comes after
+          batch.failure = e;
+        } finally {
+          if (syncingSince == started) {
+            syncingSince = 0;
+          }
+          batch.forced.countDown();
+        }
+      }
+    }
+
+    private void awaitForce(Batch batch) {
+      try {
+        if (!batch.forced.await(stallNanos, TimeUnit.NANOSECONDS)) {
+          throw stalled("force");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JournalException("interrupted while waiting for the journal " + path, e);
+      }
+      IOException failure = batch.failure;
+      if (failure != null) {
+        throw new JournalException("cannot force the journal " + path + ": " + failure, failure);
+      }
+    }
+
+    private boolean stalled(long since) {
+      return since != 0 && System.nanoTime() - since > stallNanos;
+    }
+
+    /**
+     * Takes {@code l} unless another holder is stalled: at once when its operation has run past
+     * the stall timeout, else after waiting for it that long.
+     */
+    private void enter(ReentrantLock l, long since, String what) {
+      if (stalled(since)) {
+        throw stalled(what);
+      }
+      try {
+        if (!l.tryLock(stallNanos, TimeUnit.NANOSECONDS)) {
+          throw stalled(what);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JournalException("interrupted while waiting for the journal " + path, e);
+      }
+    }
+
+    private JournalException stalled(String what) {
+      return new JournalException("the journal " + path + " is stalled: a " + what
+          + " has not returned for over " + Duration.ofNanos(stallNanos).toMillis() + " ms", null);
     }
 
     /**
@@ -330,11 +675,28 @@ public final class Journal {
     /**
      * Forces what was written to the device and closes the file; later calls do nothing.
      *
-     * @throws JournalException when forcing or closing fails
+     * @throws JournalException when forcing or closing fails, or a write is stalled
      */
     @Override
     public void close() {
-      lock.lock();
+      if (!syncers.isEmpty()) {
+        // the syncers force what is pending, then end
+        enter(lock, writingSince, "write");
+        try {
+          closing = true;
+          pending.signalAll();
+        } finally {
+          lock.unlock();
+        }
+        try {
+          for (Thread t : syncers) {
+            t.join(TimeUnit.NANOSECONDS.toMillis(stallNanos) + 1);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      enter(lock, writingSince, "write");
       try {
         if (!channel.isOpen()) {
           return;
@@ -347,6 +709,19 @@ public final class Journal {
       } finally {
         lock.unlock();
       }
+    }
+  }
+
+  /** UTF-8, strictly: a string that is not valid Unicode is refused, never written as '?'. */
+  private static ByteBuffer encode(String lines) {
+    try {
+      return StandardCharsets.UTF_8.newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .encode(CharBuffer.wrap(lines));
+    } catch (CharacterCodingException e) {
+      throw new JournalException("a receipt field is not valid Unicode (an unpaired surrogate); "
+          + "nothing written", e);
     }
   }
 }

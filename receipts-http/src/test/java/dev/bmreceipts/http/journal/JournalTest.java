@@ -49,12 +49,23 @@ class JournalTest {
     assertEquals("{\"agent\":\"brands/b/agents/a\",\"conversationId\":\"c\\\"1\","
         + "\"customAgentId\":\"x\\ty\\u0001\",\"messageId\":\"m\\\\1\","
         + "\"message\":\"conversations/c\\\"1/messages/m\\\\1\",\"receiptType\":\"NEW\","
-        + "\"createTime\":\"2024-07-01T10:00:00.123456789Z\",\"sendTime\":\"SEND_TIME\"}",
+        + "\"createTime\":\"2024-07-01T10:00:00.123456789Z\",\"sendTime\":\"SEND_TIME\","
+        + "\"requestId\":\"req-1\"}",
         Journal.line(e));
     List<ReceiptEvent> back = new ArrayList<>();
     replay(Journal.line(e) + "\n", back);
-    assertEquals(List.of(new ReceiptEvent(e.receipt(), e.agent(), e.conversationId(),
-        e.customAgentId(), Optional.empty(), e.sendTime(), e.createTime())), back);
+    assertEquals(List.of(e), back);
+  }
+
+  @Test
+  void aLineWithoutRequestIdHasNoSuchMemberAndOldLinesReplay() {
+    ReceiptEvent e = delivered("c", "m", at(0));
+    String line = Journal.line(e);
+    assertTrue(line.endsWith("\"sendTime\":\"2024-07-01T09:59:59Z\"}"), line);
+    List<ReceiptEvent> back = new ArrayList<>();
+    // a line as versions before requestId wrote it
+    replay(line + "\n", back);
+    assertEquals(List.of(e), back);
   }
 
   @Test
@@ -190,5 +201,44 @@ class JournalTest {
     Journal.Result r = Journal.replay(file, m);
     assertEquals(new Journal.Result(threads * perThread, threads * perThread, 0, 0, 0, ""), r);
     assertEquals(threads * perThread, m.snapshot().messagesDelivered());
+  }
+
+  @Test
+  void recentKeysAreTheDedupeKeysOfRecentLinesOldestFirst() throws Exception {
+    Path file = dir.resolve("keys.jsonl");
+    java.time.Instant now = java.time.Instant.parse("2024-07-08T00:00:00Z");
+    java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+    ReceiptEvent old = withRequest(delivered("c", "old", at(0)), "R0", "2024-06-30T00:00:00Z");
+    ReceiptEvent a = withRequest(delivered("c", "a", at(0)), "R1", "2024-07-02T00:00:00Z");
+    ReceiptEvent b = withRequest(read("c", "a", at(0)), "R1", "2024-07-02T00:00:00Z");
+    ReceiptEvent placeholder = withRequest(read("c", "p", at(0)), null, "SEND_TIME");
+    try (Journal.Writer w = Journal.open(file)) {
+      w.onReceipt(old);
+      w.onReceipts(List.of(a, b));
+    }
+    // a line as versions before requestId wrote it, and a bad one
+    Files.writeString(file, Journal.line(placeholder) + "\nnot json\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    java.time.Instant sent = java.time.Instant.parse("2024-07-02T00:00:00Z");
+    assertEquals(List.of(
+            new dev.bmreceipts.http.Deduplicator.Delivered(
+                "receipt 9 DELIVERED conversations/c/messages/a", sent),
+            // seen again on the next line of the same request: moved to the end as the newest
+            new dev.bmreceipts.http.Deduplicator.Delivered("request R1", sent),
+            new dev.bmreceipts.http.Deduplicator.Delivered(
+                "receipt 4 READ conversations/c/messages/a", sent),
+            new dev.bmreceipts.http.Deduplicator.Delivered(
+                "receipt 4 READ conversations/c/messages/p", now)),
+        Journal.recentKeys(file, 100, java.time.Duration.ofDays(7), clock));
+    // the last two distinct keys
+    assertEquals(List.of("receipt 4 READ conversations/c/messages/a",
+            "receipt 4 READ conversations/c/messages/p"),
+        Journal.recentKeys(file, 2, java.time.Duration.ofDays(7), clock).stream()
+            .map(dev.bmreceipts.http.Deduplicator.Delivered::key).toList());
+  }
+
+  private static ReceiptEvent withRequest(ReceiptEvent e, String requestId, String sendTime) {
+    return new ReceiptEvent(e.receipt(), e.agent(), e.conversationId(), e.customAgentId(),
+        Optional.ofNullable(requestId), Timestamp.parse(sendTime), e.createTime());
   }
 }
