@@ -105,7 +105,7 @@ final class ReceiptService implements AutoCloseable {
         journal = Optional.of(Journal.open(config.journal().get()));
       }
       if (config.autoRead()) {
-        sender = Optional.of(sender(config.credentials()));
+        sender = Optional.of(sender(config.credentials(), config.sendTimeout()));
       }
       return new ReceiptService(config, out, journal, sender);
     } catch (CommandFailure | IOException | RuntimeException e) {
@@ -116,14 +116,14 @@ final class ReceiptService implements AutoCloseable {
       }
       if (e instanceof IOException) {
         throw new CommandFailure("cannot listen on " + config.host() + ":" + config.port() + ": "
-            + Main.oneLine(e));
+            + Text.oneLine(e));
       }
-      throw new CommandFailure(e.getMessage() == null ? Main.oneLine(e) : e.getMessage());
+      throw new CommandFailure(e.getMessage() == null ? Text.oneLine(e) : e.getMessage());
     }
   }
 
-  /** A sender for the credentials. */
-  static ReceiptSender sender(Credentials credentials) throws CommandFailure {
+  /** A sender for the credentials whose every send ends within {@code timeout}, retries included. */
+  static ReceiptSender sender(Credentials credentials, Duration timeout) throws CommandFailure {
     AccessTokenProvider tokens;
     if (credentials.accessToken().isPresent()) {
       tokens = AccessTokenProvider.fixed(credentials.accessToken().get());
@@ -134,13 +134,15 @@ final class ReceiptService implements AutoCloseable {
         throw new CommandFailure("cannot use --credentials: " + e.getMessage());
       }
     }
-    return ReceiptSender.builder().apiRoot(credentials.apiRoot()).tokens(tokens).build();
+    return ReceiptSender.builder().apiRoot(credentials.apiRoot()).tokens(tokens)
+        .sendTimeout(timeout).build();
   }
 
   /** The startup line. */
   String startupLine() {
     return "serving " + uri + "; signatures "
-        + (config.signingKey().isPresent() ? "checked" : "NOT CHECKED (no signing key)")
+        + (config.signingKey().isPresent() ? "checked"
+            : "NOT CHECKED (--no-signature-check: anyone who can reach it can post receipts)")
         + "; journal " + config.journal().map(Object::toString).orElse("none");
   }
 
@@ -182,8 +184,9 @@ final class ReceiptService implements AutoCloseable {
 
   private void print(ReceiptEvent e) {
     String type = e.receipt().rawType().isEmpty() ? e.type().name() : e.receipt().rawType();
-    String line = "receipt " + Args.clean(type) + " " + e.message() + " agent="
-        + (e.agent().isEmpty() ? "-" : e.agent());
+    // payload text, escaped: a newline in it must not forge a line, nor ESC reach the terminal
+    String line = "receipt " + Text.clean(type) + " " + Text.escape(e.message().toString())
+        + " agent=" + (e.agent().isEmpty() ? "-" : Text.escape(e.agent()));
     synchronized (out) {
       out.println(line);
       out.flush();
@@ -203,7 +206,7 @@ final class ReceiptService implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       sentFailed.increment();
       LOG.log(Level.WARNING, "auto-read skipped a user message without a usable id: "
-          + e.getMessage());
+          + Text.escape(e.getMessage()));
       return;
     }
     try {
@@ -211,7 +214,8 @@ final class ReceiptService implements AutoCloseable {
       autoReads.execute(() -> send(name));
     } catch (RuntimeException e) {
       sentFailed.increment();
-      LOG.log(Level.WARNING, "auto-read failed for " + name + ": " + Main.oneLine(e));
+      LOG.log(Level.WARNING, "auto-read failed for " + Text.escape(name.toString()) + ": "
+          + Text.oneLine(e));
     }
   }
 
@@ -221,7 +225,8 @@ final class ReceiptService implements AutoCloseable {
         if (failure == null) {
           if (!config.quiet()) {
             synchronized (out) {
-              out.println("sent READ " + name + (result.skipped() ? " (already sent)" : ""));
+              out.println("sent READ " + Text.escape(name.toString())
+                  + (result.skipped() ? " (already sent)" : ""));
               out.flush();
             }
           }
@@ -231,13 +236,15 @@ final class ReceiptService implements AutoCloseable {
         sentFailed.increment();
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
-        String why = cause instanceof ReceiptSendException ? cause.getMessage()
-            : Main.oneLine(cause);
-        LOG.log(Level.WARNING, "auto-read failed for " + name + ": " + why);
+        String why = cause instanceof ReceiptSendException rse ? SendReadCommand.reason(rse)
+            : Text.oneLine(cause);
+        LOG.log(Level.WARNING, "auto-read failed for " + Text.escape(name.toString()) + ": "
+            + Text.escape(why));
       });
     } catch (RuntimeException e) {
       sentFailed.increment();
-      LOG.log(Level.WARNING, "auto-read failed for " + name + ": " + Main.oneLine(e));
+      LOG.log(Level.WARNING, "auto-read failed for " + Text.escape(name.toString()) + ": "
+          + Text.oneLine(e));
     }
   }
 

@@ -60,6 +60,7 @@ import java.util.Set;
  */
 public final class Webhook {
   private static final System.Logger LOG = System.getLogger(Webhook.class.getName());
+  private static final FailureLog FAILURES = new FailureLog(LOG);
 
   /** Default {@link Builder#maxBodyBytes}: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
@@ -346,8 +347,7 @@ public final class Webhook {
       }
       return OK;
     } catch (Exception e) {
-      String names = names(fresh, freshCount);
-      LOG.log(Level.WARNING, () -> "receipt listener failed for " + names + " in conversation "
+      FAILURES.failed("receipt listener failed for " + names(fresh, freshCount) + " in conversation "
           + payload.conversationId() + "; answered 500", e);
       return LISTENER_FAILED;
     } finally {
@@ -426,7 +426,7 @@ public final class Webhook {
       done = true;
       return OK;
     } catch (Exception e) {
-      LOG.log(Level.WARNING, () -> "payload listener failed for " + payload.kind() + " "
+      FAILURES.failed("payload listener failed for " + payload.kind() + " "
           + payload.message().map(m -> m.toString()).orElse("") + " in conversation "
           + payload.conversationId() + "; answered 500", e);
       return LISTENER_FAILED;
