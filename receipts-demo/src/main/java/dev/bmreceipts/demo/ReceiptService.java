@@ -45,6 +45,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class ReceiptService implements AutoCloseable {
   /** How long {@link #close()} waits for requests in flight. */
   static final Duration DRAIN = Duration.ofSeconds(10);
+  /** The longest attempt of a READ receipt send. */
+  static final Duration ATTEMPT = Duration.ofSeconds(30);
   /** The Prometheus text format's content type. */
   static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -122,7 +124,11 @@ final class ReceiptService implements AutoCloseable {
     }
   }
 
-  /** A sender for the credentials whose every send ends within {@code timeout}, retries included. */
+  /**
+   * A sender for the credentials whose every send ends within {@code timeout}, retries included.
+   * Each attempt gets at most half of it (and at most 30 s), so that a stalled attempt leaves time
+   * for a retry and frees its slot well before the send's own deadline.
+   */
   static ReceiptSender sender(Credentials credentials, Duration timeout) throws CommandFailure {
     AccessTokenProvider tokens;
     if (credentials.accessToken().isPresent()) {
@@ -134,8 +140,9 @@ final class ReceiptService implements AutoCloseable {
         throw new CommandFailure("cannot use --credentials: " + e.getMessage());
       }
     }
+    Duration attempt = timeout.dividedBy(2).compareTo(ATTEMPT) < 0 ? timeout.dividedBy(2) : ATTEMPT;
     return ReceiptSender.builder().apiRoot(credentials.apiRoot()).tokens(tokens)
-        .sendTimeout(timeout).build();
+        .sendTimeout(timeout).requestTimeout(attempt).build();
   }
 
   /** The startup line. */
