@@ -1,6 +1,8 @@
 package dev.bmreceipts.http.sender;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -11,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 interface Scheduler {
   /**
    * Runs {@code task} once, after {@code delayMillis}, on a thread of its own (never the caller's).
-   * The returned future cancels it.
+   * The returned future cancels it. After {@link #shutdown()} the task is dropped, not refused:
+   * only a receipt already finished can still ask, and it needs no timer.
    */
   Future<?> schedule(Runnable task, long delayMillis);
 
@@ -29,7 +32,11 @@ interface Scheduler {
     return new Scheduler() {
       @Override
       public Future<?> schedule(Runnable task, long delayMillis) {
-        return s.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        try {
+          return s.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          return CompletableFuture.completedFuture(null);
+        }
       }
 
       @Override

@@ -28,10 +28,11 @@ final class ManualScheduler implements Scheduler {
 
   @Override
   public synchronized Future<?> schedule(Runnable task, long delayMillis) {
-    if (shutdown) {
-      throw new IllegalStateException("scheduled after shutdown");
-    }
     Task t = new Task(task, delayMillis);
+    if (shutdown) {
+      t.cancel(false);
+      return t;
+    }
     tasks.add(t);
     notifyAll();
     return t;
