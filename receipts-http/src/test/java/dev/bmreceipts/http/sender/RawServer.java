@@ -65,6 +65,7 @@ final class RawServer implements AutoCloseable {
   });
   private final Queue<Socket> open = new ConcurrentLinkedQueue<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private int clientCloses;
 
   RawServer(Handler handler) throws IOException {
     this.socket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
@@ -75,6 +76,27 @@ final class RawServer implements AutoCloseable {
   /** {@code http://127.0.0.1:PORT/}. */
   URI root() {
     return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+  }
+
+  /**
+   * Waits (at most {@code seconds}) until the client has closed {@code n} connections, at any
+   * point of an exchange (this server closing them does not count); answers whether it did.
+   */
+  synchronized boolean awaitClientCloses(int n, int seconds) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (clientCloses < n) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+    }
+    return true;
+  }
+
+  private synchronized void clientClosed() {
+    clientCloses++;
+    notifyAll();
   }
 
   /** Every request read so far, in arrival order. */
@@ -102,6 +124,7 @@ final class RawServer implements AutoCloseable {
       while (true) {
         Request r = read(in);
         if (r == null) {
+          clientClosed();
           return;
         }
         requests.add(r);
@@ -109,7 +132,9 @@ final class RawServer implements AutoCloseable {
         out.flush();
       }
     } catch (IOException e) {
-      // the client or close() ended the connection
+      if (!socket.isClosed()) {
+        clientClosed(); // a reset, or a write to a connection the client closed
+      }
     } finally {
       open.remove(s);
     }
@@ -151,13 +176,15 @@ final class RawServer implements AutoCloseable {
 
   /**
    * Headers for a body of {@code 1000} bytes, then 10 of them, then nothing: blocks until the
-   * client closes the connection, and answers whether it did (rather than this server closing).
+   * client closes the connection (or this server is closed).
    */
-  static boolean stall(OutputStream out, InputStream in) throws IOException {
+  static void stall(OutputStream out, InputStream in) throws IOException {
     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
         + "{\"name\":\"c").getBytes(StandardCharsets.US_ASCII));
     out.flush();
-    return in.read() < 0;
+    while (in.read() >= 0) {
+      // the client sends nothing more; a byte would not end the stall
+    }
   }
 
   @Override

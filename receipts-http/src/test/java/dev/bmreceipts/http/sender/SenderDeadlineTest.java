@@ -61,8 +61,7 @@ class SenderDeadlineTest {
 
   @Test
   void aBodyThatStallsAfterItsHeadersFailsAtTheRequestTimeoutAndItsConnectionIsClosed() throws Exception {
-    CompletableFuture<Boolean> clientClosed = new CompletableFuture<>();
-    RawServer server = server((request, out, in) -> clientClosed.complete(RawServer.stall(out, in)));
+    RawServer server = server((request, out, in) -> RawServer.stall(out, in));
     ReceiptSender sender = sender(builder(server).requestTimeout(Duration.ofMillis(300)));
 
     ReceiptSendException e = failure(sender.sendRead(MessageName.of("c", "m")));
@@ -71,7 +70,7 @@ class SenderDeadlineTest {
     assertEquals("HttpTimeoutException: no whole response within the request timeout of 300 ms"
         + " (gave up after 1 attempt)", e.getMessage());
     assertEquals(server.root() + "v1/conversations/c/messages/m/receipt", e.uri().orElseThrow().toString());
-    assertTrue(clientClosed.get(10, TimeUnit.SECONDS), "the stalled exchange's connection is closed");
+    assertTrue(server.awaitClientCloses(1, 20), "the stalled exchange's connection is closed");
   }
 
   @Test
@@ -84,10 +83,10 @@ class SenderDeadlineTest {
         RawServer.ok(request, out);
       }
     });
-    RetryPolicy retry = new RetryPolicy(2, Duration.ofMillis(1), 1, Duration.ofMillis(1), Duration.ofMinutes(1));
-    ReceiptSender sender = sender(builder(server).retryPolicy(retry).requestTimeout(Duration.ofMillis(300)));
+    RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(1), 1, Duration.ofMillis(1), Duration.ofMinutes(1));
+    ReceiptSender sender = sender(builder(server).retryPolicy(retry).requestTimeout(Duration.ofSeconds(1)));
     SendResult r = sender.sendRead(MessageName.of("c", "m")).get(20, TimeUnit.SECONDS);
-    assertEquals(2, r.attempts());
+    assertTrue(r.attempts() >= 2, "attempts: " + r.attempts());
     assertEquals("conversations/c/messages/m/receipt", r.receiptName());
   }
 
@@ -127,25 +126,23 @@ class SenderDeadlineTest {
 
   @Test
   void aContentLengthOverTheCapFailsBeforeTheBodyIsRead() throws Exception {
-    CompletableFuture<Boolean> clientClosed = new CompletableFuture<>();
     RawServer server = server((request, out, in) -> {
       out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + 300 * MiB
           + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[1024]);
       out.flush();
-      clientClosed.complete(in.read() < 0);
+      in.read();
     });
     ReceiptSender sender = sender(builder(server).maxResponseBytes(4096));
     ReceiptSendException e = failure(sender.sendRead(MessageName.of("c", "m")));
     assertEquals("IOException: response body over the 4096-byte limit (maxResponseBytes); read stopped"
         + " there (gave up after 1 attempt)", e.getMessage());
-    assertTrue(clientClosed.get(10, TimeUnit.SECONDS), "the connection is closed, not read on");
+    assertTrue(server.awaitClientCloses(1, 20), "the connection is closed, not read on");
   }
 
   @Test
   void theSendTimeoutEndsTheWholeSendAndCancelsTheAttemptInFlight() throws Exception {
-    CompletableFuture<Boolean> clientClosed = new CompletableFuture<>();
-    RawServer server = server((request, out, in) -> clientClosed.complete(RawServer.stall(out, in)));
+    RawServer server = server((request, out, in) -> RawServer.stall(out, in));
     RetryPolicy many = new RetryPolicy(100, Duration.ofMillis(1), 1, Duration.ofMillis(1), Duration.ofMinutes(5));
     ReceiptSender sender = sender(builder(server).retryPolicy(many)
         .requestTimeout(Duration.ofMinutes(5)).sendTimeout(Duration.ofMillis(400)));
@@ -154,7 +151,7 @@ class SenderDeadlineTest {
     assertInstanceOf(ReceiptSendException.GaveUp.class, e);
     assertEquals("HttpTimeoutException: no READ receipt sent within the send timeout of 400 ms"
         + " (gave up after 1 attempt)", e.getMessage());
-    assertTrue(clientClosed.get(10, TimeUnit.SECONDS), "the attempt in flight is cancelled");
+    assertTrue(server.awaitClientCloses(1, 20), "the attempt in flight is cancelled");
   }
 
   @Test
@@ -164,28 +161,30 @@ class SenderDeadlineTest {
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
     });
-    RetryPolicy many = new RetryPolicy(1000, Duration.ofMillis(20), 1, Duration.ofMillis(20), Duration.ofMinutes(5));
+    // without the send's deadline, this policy would retry for 5 minutes
+    RetryPolicy many = new RetryPolicy(1_000_000, Duration.ofMillis(20), 1, Duration.ofMillis(20), Duration.ofMinutes(5));
     ReceiptSender sender = sender(builder(server).retryPolicy(many).jitter(() -> 0.5)
         .sendTimeout(Duration.ofMillis(500)));
     ReceiptSendException e = failure(sender.sendRead(MessageName.of("c", "m")));
     assertInstanceOf(ReceiptSendException.GaveUp.class, e);
-    assertTrue(e.attempts() >= 2 && e.attempts() < 1000, "attempts: " + e.attempts());
+    assertTrue(e.getMessage().matches("(HttpTimeoutException: no READ receipt sent within the send timeout of"
+        + " 500 ms|503) \\(gave up after \\d+ attempts?\\)"), e.getMessage());
   }
 
   @Test
   void stalledAttemptsFreeTheirSlotsForLaterSends() throws Exception {
     int slots = 4;
-    AtomicInteger closedByClient = new AtomicInteger();
     RawServer server = server((request, out, in) -> {
       if (request.path().contains("/messages/stalled")) {
-        if (RawServer.stall(out, in)) {
-          closedByClient.incrementAndGet();
-        }
+        RawServer.stall(out, in);
       } else {
         RawServer.ok(request, out);
       }
     });
-    ReceiptSender sender = sender(builder(server).maxInFlight(slots).requestTimeout(Duration.ofMillis(300)));
+    // retries, so that a slow machine's late answer to "later" is not a failure
+    RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(1), 1, Duration.ofMillis(1), Duration.ofMinutes(1));
+    ReceiptSender sender = sender(builder(server).maxInFlight(slots).retryPolicy(retry)
+        .requestTimeout(Duration.ofMillis(300)));
     List<CompletableFuture<SendResult>> stalled = new ArrayList<>();
     for (int i = 0; i < slots; i++) {
       stalled.add(sender.sendRead(MessageName.of("c", "stalled" + i)));
@@ -197,7 +196,7 @@ class SenderDeadlineTest {
     for (CompletableFuture<SendResult> f : stalled) {
       assertInstanceOf(HttpTimeoutException.class, failure(f).getCause());
     }
-    assertEquals(slots + 1, server.requests().size());
+    assertTrue(server.awaitClientCloses(3 * slots, 20), "every stalled attempt's connection is closed");
   }
 
   @Test
