@@ -130,9 +130,11 @@ public abstract sealed class ReceiptSendException extends RuntimeException
   }
 
   /**
-   * Every attempt the {@link RetryPolicy} allowed failed with a retryable status or an IO error.
-   * {@link #status()} is the last status, or {@code 0} when the last attempt failed with the IO
-   * error that is this exception's cause.
+   * Every attempt the {@link RetryPolicy} allowed failed with a retryable status or an IO error
+   * (a timed-out attempt and a response body over the cap count as IO errors), or the send's
+   * deadline passed. {@link #status()} is the last status, or {@code 0} when the send ended with
+   * the error that is this exception's cause: an {@link java.io.IOException}, or a
+   * {@link java.net.http.HttpTimeoutException} naming the timeout that passed.
    */
   public static final class GaveUp extends ReceiptSendException {
     private static final long serialVersionUID = 1L;
