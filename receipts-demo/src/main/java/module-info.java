@@ -3,7 +3,7 @@
  * The runnable demo: webhook service, send-read, report and the offline API emulator.
  *
  * <pre>{@code
- * java -jar receipts-demo.jar serve --port 8080 --signing-key "$KEY" --journal receipts.jsonl
+ * BM_SIGNING_KEY="$KEY" java -jar receipts-demo.jar serve --port 8080 --journal receipts.jsonl
  * java -p receipts-demo.jar:modules -m dev.bmreceipts.demo/dev.bmreceipts.demo.Main --help
  * }</pre>
  */
@@ -13,6 +13,8 @@ module dev.bmreceipts.demo {
   requires dev.bmreceipts.http;
   // service-account credentials for --credentials
   requires dev.bmreceipts.auth;
+  // LogLines: the one-line, escaped format of the log lines on standard error
+  requires java.logging;
 
   exports dev.bmreceipts.demo;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -15,11 +17,15 @@ import java.util.Optional;
 
 /**
  * A command's parsed arguments. Each option's value comes from the command line, else from its
- * environment variable (an empty variable counts as unset), else from its default. Typed getters
+ * environment variable, else from its default. An empty variable counts as unset, except for a
+ * secret's: a key or token that is set but empty is a usage error, never "no key". Typed getters
  * check values and throw {@link UsageException} with one line naming the option and where its
  * value came from; secret values are never echoed.
  */
 final class Args {
+  /** The largest file {@link #secret} reads. */
+  static final int MAX_SECRET_FILE = 64 * 1024;
+
   private final String command;
   private final Map<String, Opt> options;
   private final Map<String, String> given;
@@ -54,14 +60,14 @@ final class Args {
         continue;
       }
       if (!arg.startsWith("--")) {
-        throw new UsageException(command.name() + ": unexpected argument " + quote(arg)
+        throw new UsageException(command.name() + ": unexpected argument " + Text.quote(arg)
             + " (see " + command.name() + " --help)");
       }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
       Opt opt = options.get(name);
       if (opt == null) {
-        throw new UsageException(command.name() + ": unknown option " + clean(name)
+        throw new UsageException(command.name() + ": unknown option " + Text.clean(name)
             + " (see " + command.name() + " --help)");
       }
       if (given.containsKey(name)) {
@@ -97,7 +103,7 @@ final class Args {
     String v = given.get(name);
     if (v == null && opt.env() != null) {
       v = env.get(opt.env());
-      if (v != null && v.isEmpty()) {
+      if (v != null && v.isEmpty() && !opt.secret()) {
         v = null;
       }
     }
@@ -114,6 +120,43 @@ final class Args {
       throw bad(name, "must not be empty", null);
     }
     return v;
+  }
+
+  /**
+   * A secret (a key or token) from option {@code name} (or its environment variable), or read from
+   * the file that option {@code fileOption} names: UTF-8, one trailing newline dropped, at most
+   * {@value #MAX_SECRET_FILE} bytes. A file named on the command line wins over the environment;
+   * the secret and its file both on the command line is an error, and so is an empty secret or
+   * file. The secret is never echoed, not even in errors.
+   */
+  Optional<String> secret(String name, String fileOption) throws UsageException {
+    Optional<String> direct = string(name);
+    Optional<Path> file = path(fileOption);
+    if (file.isEmpty()) {
+      return direct;
+    }
+    if (direct.isPresent() && onCommandLine(name)) {
+      throw new UsageException(command + ": give " + name + " or " + fileOption + ", not both");
+    }
+    Path p = file.get();
+    String shown = value(fileOption).orElseThrow();
+    try {
+      if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+        throw bad(fileOption, "must be a readable file", shown);
+      }
+      if (Files.size(p) > MAX_SECRET_FILE) {
+        throw bad(fileOption, "must be a file of at most " + MAX_SECRET_FILE + " bytes", shown);
+      }
+      String s = new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+      s = s.endsWith("\r\n") ? s.substring(0, s.length() - 2)
+          : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+      if (s.isEmpty()) {
+        throw new UsageException(command + ": " + fileOption + " " + Text.quote(shown) + " is empty");
+      }
+      return Optional.of(s);
+    } catch (IOException e) {
+      throw bad(fileOption, "must be a readable file", shown);
+    }
   }
 
   /** A value that must be there. */
@@ -284,7 +327,7 @@ final class Args {
     String where = given.containsKey(name) || opt.env() == null || env.get(opt.env()) == null
         ? name
         : name + " (from " + opt.env() + ")";
-    String got = value == null || opt.secret() ? "" : ", got " + quote(value);
+    String got = value == null || opt.secret() ? "" : ", got " + Text.quote(value);
     return new UsageException(command + ": " + where + " " + why + got);
   }
 
@@ -298,17 +341,5 @@ final class Args {
 
   private static String plain(double d) {
     return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-  }
-
-  /** Untrusted text made safe for one line: quoted, no control characters, at most 120 chars. */
-  static String quote(String s) {
-    return '"' + clean(s) + '"';
-  }
-
-  static String clean(String s) {
-    String t = s.length() > 120 ? s.substring(0, 120) + "…" : s;
-    StringBuilder b = new StringBuilder(t.length());
-    t.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-    return b.toString();
   }
 }

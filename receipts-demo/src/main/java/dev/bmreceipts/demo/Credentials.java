@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Where agent READ receipts go and how they are authorized: {@code --credentials},
- * {@code --access-token} and {@code --api-root}, shared by {@code serve} and {@code send-read}.
+ * {@code --access-token} (or {@code --access-token-file}) and {@code --api-root}, shared by
+ * {@code serve} and {@code send-read}.
  *
  * @param keyFile a service-account key JSON, when chosen
  * @param accessToken a ready bearer token, when chosen
@@ -27,13 +28,15 @@ record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI api
     Objects.requireNonNull(apiRoot, "apiRoot cannot be null");
   }
 
-  /** {@code --credentials}, {@code --access-token} and {@code --api-root}. */
+  /** {@code --credentials}, {@code --access-token}, {@code --access-token-file} and {@code --api-root}. */
   static List<Opt> options(String what) {
     return List.of(
         Opt.value("--credentials", "FILE", "GOOGLE_APPLICATION_CREDENTIALS", null,
             "service-account key JSON " + what),
         Opt.secret("--access-token", "T", "BM_ACCESS_TOKEN",
             "a ready bearer token " + what + ", instead of --credentials"),
+        Opt.value("--access-token-file", "FILE", null, null,
+            "read the bearer token from FILE (one trailing newline dropped), out of the process list"),
         Opt.value("--api-root", "URL", "BM_API_ROOT", DEFAULT_API_ROOT,
             "the API root; an emulator's URL for offline runs"));
   }
@@ -44,11 +47,16 @@ record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI api
    * the command line is an error.
    */
   static Credentials from(Args args, String command) throws UsageException {
-    Optional<String> token = args.string("--access-token");
+    Optional<String> token = args.secret("--access-token", "--access-token-file");
+    if (token.isPresent() && token.get().chars().anyMatch(c -> c <= ' ' || c == 0x7F)) {
+      String from = args.onCommandLine("--access-token-file") ? "--access-token-file" : "--access-token";
+      throw args.bad(from, "must not contain whitespace or control characters", null);
+    }
     Optional<Path> key = args.value("--credentials").isPresent()
         ? args.readableFile("--credentials") : Optional.empty();
     if (token.isPresent() && key.isPresent()) {
-      boolean tokenOnLine = args.onCommandLine("--access-token");
+      boolean tokenOnLine = args.onCommandLine("--access-token")
+          || args.onCommandLine("--access-token-file");
       boolean keyOnLine = args.onCommandLine("--credentials");
       if (tokenOnLine && keyOnLine) {
         throw new UsageException(command + ": give --credentials or --access-token, not both");
@@ -70,7 +78,7 @@ record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI api
   /** The usage error for a command that needs credentials and has none. */
   static UsageException missing(String command, String why) {
     return new UsageException(command + ": " + why + " needs --credentials FILE"
-        + " [GOOGLE_APPLICATION_CREDENTIALS] or --access-token T [BM_ACCESS_TOKEN]");
+        + " [GOOGLE_APPLICATION_CREDENTIALS], --access-token-file FILE or BM_ACCESS_TOKEN");
   }
 
   /** An id option checked as a message-name part. */

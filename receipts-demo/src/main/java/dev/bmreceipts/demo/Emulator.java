@@ -276,7 +276,7 @@ final class Emulator implements AutoCloseable {
       }
       send(ex, reply);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "emulator request failed: " + Main.oneLine(e));
+      LOG.log(Level.WARNING, "emulator request failed: " + Text.oneLine(e));
       throw e;
     }
   }
@@ -286,10 +286,10 @@ final class Emulator implements AutoCloseable {
   private Reply receipt(Headers headers, String path, String method, byte[] body, String[] auth) {
     Matcher m = RECEIPT_PATH.matcher(path);
     if (!m.matches()) {
-      return googleError(404, "The requested URL " + Args.clean(path) + " was not found.");
+      return googleError(404, "The requested URL " + Text.clean(path) + " was not found.");
     }
     if (!method.equals("PATCH")) {
-      return googleError(405, "Method " + Args.clean(method) + " is not allowed here; use PATCH.")
+      return googleError(405, "Method " + Text.clean(method) + " is not allowed here; use PATCH.")
           .with("Allow", "PATCH");
     }
     String authorization = headers.getFirst("Authorization");
@@ -316,7 +316,7 @@ final class Emulator implements AutoCloseable {
     }
     if (!media.equals("application/json") || !utf8Charset(type)) {
       return googleError(415, "Content-Type must be application/json (UTF-8), got "
-          + (type == null ? "none" : Args.quote(type)) + ".");
+          + (type == null ? "none" : Text.quote(type)) + ".");
     }
     String invalid = checkReceiptBody(body);
     if (invalid != null) {
@@ -387,7 +387,7 @@ final class Emulator implements AutoCloseable {
     JsonObject o = v.asJsonObject();
     for (String key : o.keySet()) {
       if (!key.equals("receiptType") && !key.equals("name")) {
-        return "Invalid JSON payload received. Unknown name " + Args.quote(key)
+        return "Invalid JSON payload received. Unknown name " + Text.quote(key)
             + ": Cannot find field.";
       }
     }
@@ -403,7 +403,7 @@ final class Emulator implements AutoCloseable {
       return t.equals("DELIVERED") || t.equals("RECEIPT_TYPE_UNSPECIFIED")
           ? "Agents can only send READ receipts."
           : "Invalid value at 'receipt.receipt_type' (type.googleapis.com/"
-              + "google.communications.businessmessages.v1.ReceiptType), " + Args.quote(t) + ".";
+              + "google.communications.businessmessages.v1.ReceiptType), " + Text.quote(t) + ".";
     }
     return null;
   }
@@ -431,7 +431,7 @@ final class Emulator implements AutoCloseable {
       return oauthError(400, "invalid_request", "Missing required parameter: grant_type");
     }
     if (!grant.equals(JWT_BEARER)) {
-      return oauthError(400, "unsupported_grant_type", "Invalid grant_type: " + Args.clean(grant));
+      return oauthError(400, "unsupported_grant_type", "Invalid grant_type: " + Text.clean(grant));
     }
     String assertion = form.get("assertion");
     if (assertion == null) {
@@ -576,7 +576,7 @@ final class Emulator implements AutoCloseable {
         }
         return push(ex.getRequestURI().getRawQuery(), body);
       default:
-        return googleError(404, "The requested URL " + Args.clean(path) + " was not found.");
+        return googleError(404, "The requested URL " + Text.clean(path) + " was not found.");
     }
   }
 
@@ -650,7 +650,7 @@ final class Emulator implements AutoCloseable {
           .add("body", r.body())
           .build());
     } catch (IOException e) {
-      return googleError(502, "Push to " + Args.clean(to) + " failed: " + Main.oneLine(e));
+      return googleError(502, "Push to " + Text.clean(to) + " failed: " + Text.oneLine(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return googleError(503, "Interrupted.");

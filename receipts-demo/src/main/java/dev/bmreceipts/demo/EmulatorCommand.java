@@ -60,12 +60,12 @@ final class EmulatorCommand implements Command {
       emulator = Emulator.start(options);
     } catch (IOException e) {
       throw new CommandFailure("cannot listen on " + options.host() + ":" + options.port() + ": "
-          + Main.oneLine(e));
+          + Text.oneLine(e));
     }
-    io.out().println("emulator at " + emulator.uri() + "; token endpoint " + emulator.tokenUri()
+    io.out().println(Text.escape("emulator at " + emulator.uri() + "; token endpoint " + emulator.tokenUri()
         + "; trust key " + args.value("--trust-key").orElse("none")
         + "; fixed access token " + (options.accessToken().isPresent() ? "set" : "none")
-        + "; push signing key " + (options.signingKey().isPresent() ? "set" : "none"));
+        + "; push signing key " + (options.signingKey().isPresent() ? "set" : "none")));
     io.out().flush();
     return emulator;
   }
@@ -82,7 +82,7 @@ final class EmulatorCommand implements Command {
       } catch (IllegalArgumentException e) {
         throw args.bad("--trust-key", "holds no usable key: " + e.getMessage(), null);
       } catch (IOException e) {
-        throw new CommandFailure("cannot read --trust-key: " + Main.oneLine(e));
+        throw new CommandFailure("cannot read --trust-key: " + Text.oneLine(e));
       }
     }
     double failRate = args.decimal("--fail-rate", 0, 1).orElse(0.0);

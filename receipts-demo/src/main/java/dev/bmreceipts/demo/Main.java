@@ -50,6 +50,7 @@ public final class Main {
    */
   public static void main(String[] args) {
     oneLineLogs();
+    LogLines.install();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch done = new CountDownLatch(1);
     AtomicInteger code = new AtomicInteger(1);
@@ -95,7 +96,7 @@ public final class Main {
     Command command = commands().stream().filter(c -> c.name().equals(first)).findFirst()
         .orElse(null);
     if (command == null) {
-      io.err().println(NAME + ": unknown command " + Args.quote(first) + " (see --help)");
+      io.err().println(NAME + ": unknown command " + Text.quote(first) + " (see --help)");
       return 2;
     }
     try {
@@ -107,17 +108,18 @@ public final class Main {
       }
       return command.run(parsed, io);
     } catch (UsageException e) {
-      io.err().println(e.getMessage());
+      io.err().println(Text.escape(e.getMessage()));
       return 2;
     } catch (CommandFailure e) {
-      io.err().println(command.name() + ": " + e.getMessage());
+      // a failure's text may carry what a server said: escaped, like every line printed
+      io.err().println(command.name() + ": " + Text.escape(e.getMessage()));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       io.err().println(command.name() + ": interrupted");
       return 1;
     } catch (Exception | LinkageError e) {
-      io.err().println(command.name() + ": " + oneLine(e));
+      io.err().println(command.name() + ": " + Text.oneLine(e));
       return 1;
     } finally {
       io.out().flush();
@@ -188,14 +190,6 @@ public final class Main {
       }
     }
     return b.toString();
-  }
-
-  /** An unexpected exception as one line: its type and message, never a stack trace. */
-  static String oneLine(Throwable e) {
-    String m = e.getMessage();
-    String type = e.getClass().getSimpleName();
-    String text = m == null || m.isBlank() ? type : type + ": " + m;
-    return text.replaceAll("[\\r\\n]+", " ");
   }
 
   /** Blocks until {@code io.stop()} is released, then closes {@code service}. */

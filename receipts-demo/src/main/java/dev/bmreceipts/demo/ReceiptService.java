@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class ReceiptService implements AutoCloseable {
   /** How long {@link #close()} waits for requests in flight. */
   static final Duration DRAIN = Duration.ofSeconds(10);
+  /** The longest attempt of a READ receipt send. */
+  static final Duration ATTEMPT = Duration.ofSeconds(30);
   /** The Prometheus text format's content type. */
   static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -119,7 +121,7 @@ final class ReceiptService implements AutoCloseable {
             Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC());
       }
       if (config.autoRead()) {
-        sender = Optional.of(sender(config.credentials()));
+        sender = Optional.of(sender(config.credentials(), config.sendTimeout()));
       }
       return new ReceiptService(config, out, journal, seed, sender);
     } catch (CommandFailure | IOException | RuntimeException e) {
@@ -130,14 +132,18 @@ final class ReceiptService implements AutoCloseable {
       }
       if (e instanceof IOException) {
         throw new CommandFailure("cannot listen on " + config.host() + ":" + config.port() + ": "
-            + Main.oneLine(e));
+            + Text.oneLine(e));
       }
-      throw new CommandFailure(e.getMessage() == null ? Main.oneLine(e) : e.getMessage());
+      throw new CommandFailure(e.getMessage() == null ? Text.oneLine(e) : e.getMessage());
     }
   }
 
-  /** A sender for the credentials. */
-  static ReceiptSender sender(Credentials credentials) throws CommandFailure {
+  /**
+   * A sender for the credentials whose every send ends within {@code timeout}, retries included.
+   * Each attempt gets at most half of it (and at most 30 s), so that a stalled attempt leaves time
+   * for a retry and frees its slot well before the send's own deadline.
+   */
+  static ReceiptSender sender(Credentials credentials, Duration timeout) throws CommandFailure {
     AccessTokenProvider tokens;
     if (credentials.accessToken().isPresent()) {
       tokens = AccessTokenProvider.fixed(credentials.accessToken().get());
@@ -148,13 +154,16 @@ final class ReceiptService implements AutoCloseable {
         throw new CommandFailure("cannot use --credentials: " + e.getMessage());
       }
     }
-    return ReceiptSender.builder().apiRoot(credentials.apiRoot()).tokens(tokens).build();
+    Duration attempt = timeout.dividedBy(2).compareTo(ATTEMPT) < 0 ? timeout.dividedBy(2) : ATTEMPT;
+    return ReceiptSender.builder().apiRoot(credentials.apiRoot()).tokens(tokens)
+        .sendTimeout(timeout).requestTimeout(attempt).build();
   }
 
   /** The startup line. */
   String startupLine() {
     return "serving " + uri + "; signatures "
-        + (config.signingKey().isPresent() ? "checked" : "NOT CHECKED (no signing key)")
+        + (config.signingKey().isPresent() ? "checked"
+            : "NOT CHECKED (--no-signature-check: anyone who can reach it can post receipts)")
         + "; journal " + config.journal().map(Object::toString).orElse("none")
         + (config.journalSync() ? " (synced)" : "")
         + (seeded > 0 ? ", " + seeded + " dedupe keys read from it" : "");
@@ -205,8 +214,9 @@ final class ReceiptService implements AutoCloseable {
 
   private void print(ReceiptEvent e) {
     String type = e.receipt().rawType().isEmpty() ? e.type().name() : e.receipt().rawType();
-    String line = "receipt " + Args.clean(type) + " " + e.message() + " agent="
-        + (e.agent().isEmpty() ? "-" : e.agent());
+    // payload text, escaped: a newline in it must not forge a line, nor ESC reach the terminal
+    String line = "receipt " + Text.clean(type) + " " + Text.escape(e.message().toString())
+        + " agent=" + (e.agent().isEmpty() ? "-" : Text.escape(e.agent()));
     synchronized (out) {
       out.println(line);
       out.flush();
@@ -226,7 +236,7 @@ final class ReceiptService implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       sentFailed.increment();
       LOG.log(Level.WARNING, "auto-read skipped a user message without a usable id: "
-          + e.getMessage());
+          + Text.escape(e.getMessage()));
       return;
     }
     try {
@@ -234,7 +244,8 @@ final class ReceiptService implements AutoCloseable {
       autoReads.execute(() -> send(name));
     } catch (RuntimeException e) {
       sentFailed.increment();
-      LOG.log(Level.WARNING, "auto-read failed for " + name + ": " + Main.oneLine(e));
+      LOG.log(Level.WARNING, "auto-read failed for " + Text.escape(name.toString()) + ": "
+          + Text.oneLine(e));
     }
   }
 
@@ -244,7 +255,8 @@ final class ReceiptService implements AutoCloseable {
         if (failure == null) {
           if (!config.quiet()) {
             synchronized (out) {
-              out.println("sent READ " + name + (result.skipped() ? " (already sent)" : ""));
+              out.println("sent READ " + Text.escape(name.toString())
+                  + (result.skipped() ? " (already sent)" : ""));
               out.flush();
             }
           }
@@ -254,13 +266,15 @@ final class ReceiptService implements AutoCloseable {
         sentFailed.increment();
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
-        String why = cause instanceof ReceiptSendException ? cause.getMessage()
-            : Main.oneLine(cause);
-        LOG.log(Level.WARNING, "auto-read failed for " + name + ": " + why);
+        String why = cause instanceof ReceiptSendException rse ? SendReadCommand.reason(rse)
+            : Text.oneLine(cause);
+        LOG.log(Level.WARNING, "auto-read failed for " + Text.escape(name.toString()) + ": "
+            + Text.escape(why));
       });
     } catch (RuntimeException e) {
       sentFailed.increment();
-      LOG.log(Level.WARNING, "auto-read failed for " + name + ": " + Main.oneLine(e));
+      LOG.log(Level.WARNING, "auto-read failed for " + Text.escape(name.toString()) + ": "
+          + Text.oneLine(e));
     }
   }
 

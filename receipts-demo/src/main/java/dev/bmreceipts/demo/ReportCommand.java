@@ -55,7 +55,8 @@ final class ReportCommand implements Command {
       throw new CommandFailure(e.getMessage());
     }
     MetricsSnapshot snapshot = metrics.snapshot();
-    io.out().print(config.json() ? MetricsReport.json(snapshot, replay)
+    // agents and conversation ids are payload text: the table escapes them, and so does this JSON
+    io.out().print(config.json() ? Text.json(MetricsReport.json(snapshot, replay))
         : MetricsReport.text(snapshot, replay));
     io.out().flush();
     return 0;

@@ -3,6 +3,7 @@ package dev.bmreceipts.demo;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,8 +30,14 @@ final class ServeCommand implements Command {
         Opt.value("--path", "PATH", null, "/callback", "the webhook's path"),
         Opt.secret("--client-token", "T", "BM_CLIENT_TOKEN",
             "the agent's client token: enables the webhook verification handshake"),
+        Opt.value("--client-token-file", "FILE", null, null,
+            "read the client token from FILE (one trailing newline dropped)"),
         Opt.secret("--signing-key", "K", "BM_SIGNING_KEY",
-            "X-Goog-Signature key (default: the client token; with neither, NOT checked)"),
+            "X-Goog-Signature key (default: the client token); required unless --no-signature-check"),
+        Opt.value("--signing-key-file", "FILE", null, null,
+            "read the signing key from FILE (one trailing newline dropped)"),
+        Opt.flag("--no-signature-check",
+            "accept requests without a valid X-Goog-Signature: for local experiments only"),
         Opt.value("--journal", "FILE", null, null,
             "append each accepted receipt as a JSON line, written before the 2xx; the dedupe is"
                 + " seeded from its recent lines at start"),
@@ -39,6 +46,8 @@ final class ServeCommand implements Command {
         Opt.flag("--auto-read",
             "send a READ receipt for every user message (needs --credentials or --access-token)")));
     o.addAll(Credentials.options("for --auto-read"));
+    o.add(Opt.value("--send-timeout", "SECONDS", null, "60",
+        "for --auto-read: each READ's whole send, retries included"));
     o.add(Opt.value("--threads", "N", null, null,
         "request handler threads (default 2 per processor)"));
     o.add(Opt.flag("--quiet", "no stdout line per receipt or READ sent (for benchmarks)"));
@@ -52,7 +61,9 @@ final class ServeCommand implements Command {
         + "  GET  /healthz  200 ok\n"
         + "  GET  /metrics  Prometheus text: bm_receipts_received_total, bm_webhook_requests_total,\n"
         + "                 bm_agent_receipts_sent_total and the receipt metrics\n"
-        + "SIGTERM stops accepting, drains, flushes the journal and exits 0.\n";
+        + "SIGTERM stops accepting, drains, flushes the journal and exits 0.\n"
+        + "Keys and tokens given on the command line show in the process list: prefer the\n"
+        + "environment variables or the -file options.\n";
   }
 
   /**
@@ -62,17 +73,19 @@ final class ServeCommand implements Command {
    * @param port the port, 0 for any free one
    * @param path the webhook path, starting with {@code /}
    * @param clientToken the client token for the handshake
-   * @param signingKey the signature key: {@code --signing-key}, else the client token
+   * @param signingKey the signature key: {@code --signing-key}, else the client token; empty only
+   *     with {@code --no-signature-check}
    * @param journal the journal file
    * @param journalSync whether each journal line is forced to stable storage before the 2xx
    * @param autoRead whether to send READ receipts for user messages
    * @param credentials where READ receipts go and how they are authorized
+   * @param sendTimeout the deadline of each auto-read send, retries included
    * @param threads the webhook's handler threads
    * @param quiet whether to skip the per-receipt stdout line
    */
   record Config(String host, int port, String path, Optional<String> clientToken,
       Optional<String> signingKey, Optional<Path> journal, boolean journalSync, boolean autoRead,
-      Credentials credentials, int threads, boolean quiet) {
+      Credentials credentials, Duration sendTimeout, int threads, boolean quiet) {
     Config {
       Objects.requireNonNull(host, "host cannot be null");
       Objects.requireNonNull(path, "path cannot be null");
@@ -80,6 +93,7 @@ final class ServeCommand implements Command {
       Objects.requireNonNull(signingKey, "signingKey cannot be null, use Optional.empty()");
       Objects.requireNonNull(journal, "journal cannot be null, use Optional.empty()");
       Objects.requireNonNull(credentials, "credentials cannot be null");
+      Objects.requireNonNull(sendTimeout, "sendTimeout cannot be null");
     }
 
     @Override
@@ -99,8 +113,8 @@ final class ServeCommand implements Command {
     if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
       throw args.bad("--path", "must start with / and hold no ? or #", path);
     }
-    Optional<String> clientToken = args.string("--client-token");
-    Optional<String> signingKey = args.string("--signing-key").or(() -> clientToken);
+    Optional<String> clientToken = args.secret("--client-token", "--client-token-file");
+    Optional<String> key = args.secret("--signing-key", "--signing-key-file");
     Optional<Path> journal = args.path("--journal");
     boolean journalSync = args.flagOrEnv("--journal-sync");
     if (journalSync && journal.isEmpty()) {
@@ -111,10 +125,36 @@ final class ServeCommand implements Command {
     if (autoRead && !credentials.present()) {
       throw Credentials.missing("serve", "--auto-read");
     }
+    Duration sendTimeout = Duration.ofSeconds(args.integer("--send-timeout", 1, 3600).orElseThrow());
     int threads = args.integer("--threads", 1, 1024)
         .orElse(Math.min(1024, 2 * Runtime.getRuntime().availableProcessors()));
+    // last, so that a mistake in any other option is reported first
+    Optional<String> signingKey = signingKey(args, key, clientToken);
     return new Config(host, port, path, clientToken, signingKey, journal, journalSync, autoRead,
-        credentials, threads, args.flag("--quiet"));
+        credentials, sendTimeout, threads, args.flag("--quiet"));
+  }
+
+  /**
+   * The key signatures are checked with: {@code key}, else the client token. Without either,
+   * {@code serve} does not start unless {@code --no-signature-check} says to accept unsigned
+   * requests; that flag beside an explicit key is a contradiction.
+   */
+  private static Optional<String> signingKey(Args args, Optional<String> key,
+      Optional<String> clientToken) throws UsageException {
+    boolean unchecked = args.flag("--no-signature-check");
+    if (unchecked && key.isPresent()) {
+      throw new UsageException("serve: --no-signature-check contradicts the signing key given"
+          + " (--signing-key, --signing-key-file or BM_SIGNING_KEY): give one or the other");
+    }
+    if (unchecked) {
+      return Optional.empty();
+    }
+    if (key.isEmpty() && clientToken.isEmpty()) {
+      throw new UsageException("serve: no signing key: set BM_SIGNING_KEY or give --signing-key-file"
+          + " FILE (or a client token: BM_CLIENT_TOKEN, --client-token-file FILE); to accept"
+          + " unsigned requests, give --no-signature-check");
+    }
+    return key.or(() -> clientToken);
   }
 
   @Override
@@ -129,8 +169,8 @@ final class ServeCommand implements Command {
   ReceiptService start(Args args, Io io) throws UsageException, CommandFailure {
     ReceiptService service = ReceiptService.start(config(args), io.out());
     synchronized (io.out()) {
-      io.out().println(service.startupLine());
-      io.out().println(service.nextLine());
+      io.out().println(Text.escape(service.startupLine()));
+      io.out().println(Text.escape(service.nextLine()));
       io.out().flush();
     }
     return service;

@@ -128,10 +128,10 @@ class CliTest {
   @Test
   void credentialProblemsExit2() {
     assertUsage(new String[] {"serve", "--auto-read"}, "serve: --auto-read needs --credentials FILE"
-        + " [GOOGLE_APPLICATION_CREDENTIALS] or --access-token T [BM_ACCESS_TOKEN]");
+        + " [GOOGLE_APPLICATION_CREDENTIALS], --access-token-file FILE or BM_ACCESS_TOKEN");
     assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m"},
-        "send-read: sending a receipt needs --credentials FILE [GOOGLE_APPLICATION_CREDENTIALS]"
-            + " or --access-token T [BM_ACCESS_TOKEN]");
+        "send-read: sending a receipt needs --credentials FILE [GOOGLE_APPLICATION_CREDENTIALS],"
+            + " --access-token-file FILE or BM_ACCESS_TOKEN");
     assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m",
         "--access-token", "t", "--credentials", "pom.xml"},
         "send-read: give --credentials or --access-token, not both");
@@ -174,7 +174,8 @@ class CliTest {
     assertEquals(9090, config.port());
     assertEquals("127.0.0.1", config.host(), "loopback unless exposed on purpose");
     assertEquals("/callback", config.path());
-    ServeCommand.Config none = ServeCommand.config(Args.parse(c, List.of(), Map.of()));
+    ServeCommand.Config none = ServeCommand.config(Args.parse(c, List.of("--no-signature-check"),
+        Map.of()));
     assertTrue(none.signingKey().isEmpty());
     assertEquals(8080, none.port());
   }
@@ -185,7 +186,7 @@ class CliTest {
         java.net.InetAddress.getByName("127.0.0.1"))) {
       TestIo t = new TestIo();
       assertEquals(1, t.run("serve", "--host", "127.0.0.1", "--port",
-          String.valueOf(taken.getLocalPort())));
+          String.valueOf(taken.getLocalPort()), "--no-signature-check"));
       assertEquals(1, t.errLines().size(), t.err());
       assertTrue(t.errLines().get(0).startsWith("serve: cannot listen on 127.0.0.1:"
           + taken.getLocalPort() + ": "), t.err());
@@ -196,7 +197,7 @@ class CliTest {
     }
     TestIo j = new TestIo();
     assertEquals(1, j.run("serve", "--host", "127.0.0.1", "--port", "0", "--journal",
-        "/nonexistent/dir/journal.jsonl"));
+        "/nonexistent/dir/journal.jsonl", "--no-signature-check"));
     assertEquals(1, j.errLines().size(), j.err());
     assertTrue(j.errLines().get(0).startsWith("serve: "), j.err());
     assertTrue(j.errLines().get(0).contains("/nonexistent/dir/journal.jsonl"), j.err());

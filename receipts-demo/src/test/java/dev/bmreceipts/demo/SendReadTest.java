@@ -106,8 +106,8 @@ class SendReadTest {
     TestIo t = new TestIo(Map.of("BM_API_ROOT", emulator.uri().toString()));
     assertEquals(1, t.run("send-read", "--conversation", "conv-1", "--message", "msg-1",
         "--access-token", "fixed-token"));
-    assertEquals(List.of("send-read: 404 NOT_FOUND: Requested entity was not found."),
-        t.errLines());
+    assertEquals(List.of("send-read: PATCH " + emulator.uri() + "v1/conversations/conv-1/messages/msg-1"
+        + "/receipt: 404 NOT_FOUND: Requested entity was not found."), t.errLines());
     assertEquals("", t.out());
     assertEquals(1, patches().size(), "a 404 is not retried");
   }
@@ -117,8 +117,9 @@ class SendReadTest {
     TestIo t = sendRead("--access-token", "wrong-token-value");
     assertEquals(1, t.errLines().size());
     String line = t.errLines().get(0);
-    assertTrue(line.startsWith("send-read: 401 UNAUTHENTICATED: Request had invalid"
-        + " authentication credentials."), line);
+    assertTrue(line.startsWith("send-read: PATCH " + emulator.uri() + "v1/conversations/conv-1/messages"
+        + "/msg-1/receipt: 401 UNAUTHENTICATED: Request had invalid authentication credentials."), line);
     assertFalse(t.err().contains("wrong-token-value"));
+    assertEquals(1, patches().size(), "a fixed token refused is not sent again");
   }
 }

@@ -235,13 +235,13 @@ class ServeTest {
   }
 
   @Test
-  void withoutSigningKeyTheStartupLineSaysSo() throws Exception {
+  void withNoSignatureCheckTheStartupLineSaysSoLoudly() throws Exception {
     TestIo io = new TestIo();
     ServeCommand sc = new ServeCommand();
     try (ReceiptService s = sc.start(Args.parse(sc, List.of("--host", "127.0.0.1", "--port", "0",
-        "--quiet"), Map.of()), io.io)) {
-      assertEquals("serving " + s.uri() + "; signatures NOT CHECKED (no signing key);"
-          + " journal none", io.outLines().get(0));
+        "--quiet", "--no-signature-check"), Map.of()), io.io)) {
+      assertEquals("serving " + s.uri() + "; signatures NOT CHECKED (--no-signature-check:"
+          + " anyone who can reach it can post receipts); journal none", io.outLines().get(0));
       assertEquals(2, io.outLines().size(), io.out());
       HttpResponse<String> r = Http.post(s.uri(), "application/json",
           Payloads.receipts("req-q1", "conv-6", "READ", List.of("m1")));

@@ -64,6 +64,7 @@ import java.util.Set;
  */
 public final class Webhook {
   private static final System.Logger LOG = System.getLogger(Webhook.class.getName());
+  private static final FailureLog FAILURES = new FailureLog(LOG);
 
   /** Default {@link Builder#maxBodyBytes}: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
@@ -364,8 +365,7 @@ public final class Webhook {
         answer = OK;
       }
     } catch (Exception e) {
-      String names = names(fresh, freshCount);
-      LOG.log(Level.WARNING, () -> "receipt listener failed for " + names + " in conversation "
+      FAILURES.failed("receipt listener failed for " + names(fresh, freshCount) + " in conversation "
           + payload.conversationId() + "; answered 500", e);
     } finally {
       answer = finish(batch, answer);
@@ -398,7 +398,7 @@ public final class Webhook {
         answer = OK;
       }
     } catch (Exception e) {
-      LOG.log(Level.WARNING, () -> "payload listener failed for " + payload.kind() + " "
+      FAILURES.failed("payload listener failed for " + payload.kind() + " "
           + payload.message().map(m -> m.toString()).orElse("") + " in conversation "
           + payload.conversationId() + "; answered 500", e);
     } finally {

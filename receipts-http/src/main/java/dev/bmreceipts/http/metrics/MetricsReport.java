@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http.metrics;
 
+import dev.bmreceipts.http.internal.Printable;
 import dev.bmreceipts.http.journal.Journal;
 import dev.bmreceipts.core.ReceiptType;
 import jakarta.json.Json;
@@ -48,7 +49,7 @@ public final class MetricsReport {
     }
     sb.append("Receipts by agent\n");
     for (Map.Entry<String, Long> a : s.receivedByAgent().entrySet()) {
-      row(sb, "  " + a.getKey(), a.getValue());
+      row(sb, "  " + Printable.escape(a.getKey()), a.getValue());
     }
     row(sb, "Messages delivered (distinct)", s.messagesDelivered());
     row(sb, "Messages read (distinct)", s.messagesRead());
@@ -82,7 +83,7 @@ public final class MetricsReport {
       sb.append("  (none)\n");
     }
     for (MetricsSnapshot.ConversationUnread c : s.topUnread()) {
-      row(sb, "  " + c.conversationId(), c.unread());
+      row(sb, "  " + Printable.escape(c.conversationId()), c.unread());
     }
     return sb.toString();
   }

@@ -10,8 +10,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -19,13 +21,20 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
-/** The {@link ReceiptSender}: one queue and one counter bound the requests in flight. */
+/**
+ * The {@link ReceiptSender}: one queue and one counter bound the requests in flight; one
+ * {@link Scheduler} runs retry waits and deadlines.
+ *
+ * <p>A receipt's {@link Call} completes exactly once ({@link #finish}), whichever comes first: its
+ * answer, its failure or its send deadline. Each attempt holds one slot, released exactly once when
+ * its exchange completes, which every deadline forces by cancelling it.
+ */
 final class Engine implements ReceiptSender {
   private static final System.Logger LOG = System.getLogger(ReceiptSender.class.getName());
   private static final HttpRequest.BodyPublisher BODY =
@@ -33,55 +42,61 @@ final class Engine implements ReceiptSender {
   private static final String USER_AGENT = Uris.userAgent();
 
   private final String apiRoot;
+  private final boolean plainHttp;
   private final AccessTokenProvider tokens;
   private final HttpClient client;
   private final Duration requestTimeout;
+  private final Duration sendTimeout;
+  private final HttpResponse.BodyHandler<byte[]> bodyHandler;
   private final RetryPolicy policy;
   private final int maxInFlight;
   private final Clock clock;
   private final DoubleSupplier jitter;
   private final SentMemory memory;
+  private final Scheduler scheduler;
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Queue<Call> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger open = new AtomicInteger();
+  private final CompletableFuture<Void> closing = new CompletableFuture<>();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
-  private final ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
   Engine(ReceiptSender.Builder b) {
     this.apiRoot = b.apiRoot;
+    this.plainHttp = apiRoot.toLowerCase(Locale.ROOT).startsWith("http:");
     this.tokens = b.tokens;
     this.client = b.httpClient != null ? b.httpClient
         : HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(b.connectTimeout).build();
     this.requestTimeout = b.requestTimeout;
+    this.sendTimeout = b.sendTimeout;
+    this.bodyHandler = CappedBody.handler(b.maxResponseBytes);
     this.policy = b.retryPolicy;
     this.maxInFlight = b.maxInFlight;
     this.clock = b.clock;
     this.jitter = b.jitter;
     this.memory = b.skipRepeats ? new SentMemory(b.repeatMemory) : null;
-    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "bm-receipts-sender-backoff");
-      t.setDaemon(true);
-      return t;
-    });
-    s.setRemoveOnCancelPolicy(true);
-    this.scheduler = s;
+    this.scheduler = b.scheduler != null ? b.scheduler : Scheduler.daemon();
   }
 
   /** One receipt on its way, through all its attempts. */
   private static final class Call {
     final MessageName name;
     final URI uri;
+    final URI shownUri;
     final CompletableFuture<SendResult> result = new CompletableFuture<>();
     final long startMillis;
-    int attempts;
-    boolean refreshed;
-    String freshToken;
+    volatile int attempts;
+    volatile boolean refreshed;
+    volatile String freshToken;
+    /** The exchange in flight, cancelled when the send's deadline passes. */
+    volatile CompletableFuture<?> exchange;
+    volatile Future<?> deadline;
 
     Call(MessageName name, URI uri, long startMillis) {
       this.name = name;
       this.uri = uri;
+      this.shownUri = Uris.withoutUserInfo(uri);
       this.startMillis = startMillis;
     }
   }
@@ -101,8 +116,21 @@ final class Engine implements ReceiptSender {
       throw new IllegalStateException("the sender is closed");
     }
     Call call = new Call(message, Uris.receiptUri(apiRoot, message), clock.millis());
+    call.deadline = scheduler.schedule(() -> expire(call), sendTimeout.toMillis());
     submit(call);
     return call.result;
+  }
+
+  /** The send's deadline passed: fail it, and cancel its exchange so that its slot is freed. */
+  private void expire(Call call) {
+    HttpTimeoutException timeout = new HttpTimeoutException(
+        "no READ receipt sent within the send timeout of " + seconds(sendTimeout));
+    if (finish(call, null, new ReceiptSendException.GaveUp(call.name, call.shownUri, timeout, call.attempts))) {
+      CompletableFuture<?> exchange = call.exchange;
+      if (exchange != null) {
+        exchange.cancel(true);
+      }
+    }
   }
 
   private void submit(Call call) {
@@ -144,6 +172,11 @@ final class Engine implements ReceiptSender {
 
   /** Runs one attempt; the caller holds a slot, which this releases when the attempt is over. */
   private void attempt(Call call) {
+    if (call.result.isDone()) {
+      // its deadline passed while it waited for a slot or a retry
+      release();
+      return;
+    }
     String token = call.freshToken;
     call.freshToken = null;
     if (token == null) {
@@ -151,12 +184,12 @@ final class Engine implements ReceiptSender {
         token = tokens.accessToken();
       } catch (IOException | RuntimeException e) {
         release();
-        fail(call, new ReceiptSendException.NoToken(call.name, e, call.attempts));
+        fail(call, new ReceiptSendException.NoToken(call.name, call.shownUri, e, call.attempts));
         return;
       }
       if (token == null || token.isEmpty()) {
         release();
-        fail(call, new ReceiptSendException.NoToken(call.name, null, call.attempts));
+        fail(call, new ReceiptSendException.NoToken(call.name, call.shownUri, null, call.attempts));
         return;
       }
     }
@@ -164,39 +197,66 @@ final class Engine implements ReceiptSender {
     String used = token;
     CompletableFuture<HttpResponse<byte[]>> response;
     try {
-      HttpRequest request = HttpRequest.newBuilder(call.uri)
+      HttpRequest.Builder request = HttpRequest.newBuilder(call.uri)
           .method("PATCH", BODY)
           .timeout(requestTimeout)
           .header("Authorization", "Bearer " + token)
           .header("Content-Type", "application/json")
-          .header("User-Agent", USER_AGENT)
-          .build();
-      response = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+          .header("Accept", "application/json")
+          .header("User-Agent", USER_AGENT);
+      if (plainHttp) {
+        // no Upgrade: h2c offer, which no Google client makes and some servers take over
+        request.version(HttpClient.Version.HTTP_1_1);
+      }
+      response = client.sendAsync(request.build(), bodyHandler);
     } catch (RuntimeException e) {
       release();
-      fail(call, new ReceiptSendException.GaveUp(call.name, e, call.attempts));
+      fail(call, new ReceiptSendException.GaveUp(call.name, call.shownUri, e, call.attempts));
       return;
     }
+    // the request timeout covers the wait for headers only: this deadline covers the body too
+    TimedOut timedOut = new TimedOut();
+    Future<?> attemptDeadline = scheduler.schedule(() -> {
+      timedOut.set = true;
+      response.cancel(true);
+    }, requestTimeout.toMillis());
+    call.exchange = response;
+    if (call.result.isDone()) {
+      response.cancel(true);
+    }
     response.whenComplete((r, err) -> {
+      attemptDeadline.cancel(false);
+      call.exchange = null;
       release();
+      if (call.result.isDone()) {
+        return;
+      }
       try {
         if (err != null) {
-          onError(call, err);
+          onError(call, timedOut.set ? new HttpTimeoutException("no whole response within the request"
+              + " timeout of " + seconds(requestTimeout)) : err);
         } else {
           onResponse(call, used, r);
         }
       } catch (RuntimeException e) {
-        fail(call, new ReceiptSendException.GaveUp(call.name, e, call.attempts));
+        fail(call, new ReceiptSendException.GaveUp(call.name, call.shownUri, e, call.attempts));
       }
     });
   }
 
+  /** Whether an attempt's own deadline cancelled it. */
+  private static final class TimedOut {
+    volatile boolean set;
+  }
+
   private void onError(Call call, Throwable err) {
-    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    Throwable cause = (err instanceof CompletionException || err instanceof ExecutionException)
+        && err.getCause() != null ? err.getCause() : err;
     if (cause instanceof IOException) {
-      retryOrGiveUp(call, OptionalLong.empty(), () -> new ReceiptSendException.GaveUp(call.name, cause, call.attempts));
+      retryOrGiveUp(call, OptionalLong.empty(),
+          () -> new ReceiptSendException.GaveUp(call.name, call.shownUri, cause, call.attempts));
     } else {
-      fail(call, new ReceiptSendException.GaveUp(call.name, cause, call.attempts));
+      fail(call, new ReceiptSendException.GaveUp(call.name, call.shownUri, cause, call.attempts));
     }
   }
 
@@ -215,29 +275,34 @@ final class Engine implements ReceiptSender {
     String apiMessage = error.map(e -> ReceiptSendException.oneLine(e.message())).orElse("");
     if (status == 401 && !call.refreshed) {
       call.refreshed = true;
+      String fresh;
       try {
-        String fresh = tokens.refresh(token);
-        if (fresh == null || fresh.isEmpty()) {
-          fail(call, new ReceiptSendException.NoToken(call.name, null, call.attempts));
-          return;
-        }
-        call.freshToken = fresh;
+        fresh = tokens.refresh(token);
       } catch (IOException | RuntimeException e) {
-        fail(call, new ReceiptSendException.NoToken(call.name, e, call.attempts));
+        fail(call, new ReceiptSendException.NoToken(call.name, call.shownUri, e, call.attempts));
         return;
       }
-      LOG.log(Level.DEBUG, "401 for {0}: retrying once with a fresh token", call.name);
-      submit(call);
-      return;
+      if (fresh == null || fresh.isEmpty()) {
+        fail(call, new ReceiptSendException.NoToken(call.name, call.shownUri, null, call.attempts));
+        return;
+      }
+      if (!fresh.equals(token)) {
+        call.freshToken = fresh;
+        LOG.log(Level.DEBUG, "401 for {0}: retrying once with a fresh token", call.name);
+        submit(call);
+        return;
+      }
+      // the provider has no other token (a fixed one): sending it again would only be refused again
     }
     if (retryable(status)) {
       OptionalLong retryAfter =
           Backoff.parseRetryAfter(r.headers().firstValue("Retry-After").orElse(null), clock.instant());
-      retryOrGiveUp(call, retryAfter,
-          () -> new ReceiptSendException.GaveUp(call.name, status, apiStatus, apiMessage, call.attempts));
+      retryOrGiveUp(call, retryAfter, () -> new ReceiptSendException.GaveUp(
+          call.name, call.shownUri, status, apiStatus, apiMessage, call.attempts));
       return;
     }
-    fail(call, new ReceiptSendException.Rejected(call.name, status, apiStatus, apiMessage, call.attempts));
+    fail(call, new ReceiptSendException.Rejected(
+        call.name, call.shownUri, status, apiStatus, apiMessage, call.attempts));
   }
 
   static boolean retryable(int status) {
@@ -252,15 +317,14 @@ final class Engine implements ReceiptSender {
     }
   }
 
-  private void retryOrGiveUp(
-      Call call, OptionalLong retryAfter, java.util.function.Supplier<ReceiptSendException> giveUp) {
+  private void retryOrGiveUp(Call call, OptionalLong retryAfter, Supplier<ReceiptSendException> giveUp) {
     if (call.attempts >= policy.maxAttempts()) {
       fail(call, giveUp.get());
       return;
     }
     long delay = Backoff.delayMillis(policy, call.attempts, retryAfter, jitter.getAsDouble());
     long elapsedAtNext = clock.millis() + delay - call.startMillis;
-    if (elapsedAtNext > policy.maxTotalTime().toMillis()) {
+    if (elapsedAtNext > policy.maxTotalTime().toMillis() || elapsedAtNext >= sendTimeout.toMillis()) {
       fail(call, giveUp.get());
       return;
     }
@@ -268,19 +332,33 @@ final class Engine implements ReceiptSender {
     if (delay <= 0) {
       submit(call);
     } else {
-      scheduler.schedule(() -> submit(call), delay, TimeUnit.MILLISECONDS);
+      scheduler.schedule(() -> submit(call), delay);
     }
   }
 
   private void succeed(Call call, SendResult result) {
-    call.result.complete(result);
-    finished();
+    finish(call, result, null);
   }
 
   private void fail(Call call, ReceiptSendException e) {
-    LOG.log(Level.DEBUG, "READ receipt for {0} failed: {1}", call.name, e.getMessage());
-    call.result.completeExceptionally(e);
+    finish(call, null, e);
+  }
+
+  /** Completes the call unless something else already did; answers whether this did. */
+  private boolean finish(Call call, SendResult result, ReceiptSendException failure) {
+    boolean first = failure == null ? call.result.complete(result) : call.result.completeExceptionally(failure);
+    if (!first) {
+      return false;
+    }
+    if (failure != null) {
+      LOG.log(Level.DEBUG, "READ receipt for {0} failed: {1}", call.name, failure.getMessage());
+    }
+    Future<?> deadline = call.deadline;
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
     finished();
+    return true;
   }
 
   private void finished() {
@@ -289,9 +367,20 @@ final class Engine implements ReceiptSender {
     }
   }
 
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+  }
+
+  /** Completes when {@link #close()} has begun: no send starts after it. For tests. */
+  CompletableFuture<Void> closing() {
+    return closing;
+  }
+
   @Override
   public void close() {
     closed = true;
+    closing.complete(null);
     if (open.get() == 0) {
       drained.complete(null);
     }
@@ -302,11 +391,11 @@ final class Engine implements ReceiptSender {
         break;
       } catch (InterruptedException e) {
         interrupted = true;
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         break;
       }
     }
-    scheduler.shutdownNow();
+    scheduler.shutdown();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -314,6 +403,7 @@ final class Engine implements ReceiptSender {
 
   @Override
   public String toString() {
-    return "ReceiptSender[apiRoot=" + apiRoot + ", maxInFlight=" + maxInFlight + ", " + policy + "]";
+    return "ReceiptSender[apiRoot=" + Uris.withoutUserInfo(URI.create(apiRoot)) + ", maxInFlight="
+        + maxInFlight + ", " + policy + "]";
   }
 }

@@ -23,16 +23,28 @@ import java.util.function.DoubleSupplier;
  *
  * <pre>{@code
  * try (ReceiptSender sender = ReceiptSender.builder()
- *         .tokens(AccessTokenProvider.fixed(System.getenv("BM_ACCESS_TOKEN")))
+ *         .tokens(ServiceAccountTokens.fromKeyFile(Path.of("key.json"))) // receipts-auth
  *         .build()) {
  *   SendResult r = sender.sendReadAndWait(MessageName.of("C", "M"));
+ * } catch (ReceiptSendException e) {
+ *   System.err.println(e.uri().map(u -> "PATCH " + u + ": ").orElse("") + e.getMessage());
  * }
  * }</pre>
  *
+ * <p>On the wire: {@code PATCH} with {@code Content-Type: application/json},
+ * {@code Accept: application/json}, {@code User-Agent: bm-receipts/VERSION} and the bearer token;
+ * HTTP/1.1 to an {@code http://} root (no {@code Upgrade: h2c}), HTTP/2 negotiated by TLS for
+ * {@code https://}.
+ *
+ * <p>Every send ends: each attempt has a deadline for the whole response, body included
+ * ({@link Builder#requestTimeout}), a response body is read up to {@link Builder#maxResponseBytes}
+ * and no further, and the whole send, queueing and retries included, has a deadline
+ * ({@link Builder#sendTimeout}). An attempt that fails for any reason frees its in-flight slot.
+ *
  * <p>Thread-safe. At most {@link Builder#maxInFlight(int)} requests are in flight; further sends
- * queue and never fail for lack of room. Waits between retries run on one scheduler thread; no
- * thread blocks while waiting. Futures complete on the {@link HttpClient}'s threads, the
- * scheduler thread or the calling thread. Tokens are never logged and never appear in exceptions.
+ * queue and never fail for lack of room. Waits between retries and deadlines run on one timer
+ * thread; no thread blocks while waiting. Futures complete on the {@link HttpClient}'s threads, the
+ * timer thread or the calling thread. Tokens are never logged and never appear in exceptions.
  */
 public interface ReceiptSender extends AutoCloseable {
 
@@ -83,14 +95,22 @@ public interface ReceiptSender extends AutoCloseable {
   }
 
   /**
-   * Sends a READ receipt and waits for it.
+   * Sends a READ receipt and waits for it, at most about {@link Builder#sendTimeout}. It throws
+   * unchecked exceptions only, so it needs no {@code catch} of {@link InterruptedException} or
+   * {@link ExecutionException}.
    *
-   * @throws ReceiptSendException when it could not be sent (unchecked; declared for readers)
-   * @throws InterruptedException when interrupted while waiting; the send goes on
+   * @throws ReceiptSendException when it could not be sent; its subtype
+   *     {@link ReceiptSendException.Interrupted} when the thread was interrupted while waiting (the
+   *     thread's interrupt flag is set again, and the send goes on)
+   * @throws IllegalStateException when the sender is closed
    */
-  default SendResult sendReadAndWait(MessageName message) throws ReceiptSendException, InterruptedException {
+  default SendResult sendReadAndWait(MessageName message) {
+    CompletableFuture<SendResult> result = sendRead(message);
     try {
-      return sendRead(message).get();
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ReceiptSendException.Interrupted(message, e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof CompletionException && cause.getCause() != null) {
@@ -123,6 +143,9 @@ public interface ReceiptSender extends AutoCloseable {
     HttpClient httpClient;
     Duration connectTimeout = Duration.ofSeconds(10);
     Duration requestTimeout = Duration.ofSeconds(30);
+    Duration sendTimeout = Duration.ofMinutes(3);
+    int maxResponseBytes = 64 * 1024;
+    Scheduler scheduler;
     RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     int maxInFlight = 64;
     Clock clock = Clock.systemUTC();
@@ -168,8 +191,10 @@ public interface ReceiptSender extends AutoCloseable {
     }
 
     /**
-     * The client to send with. Default: a client of its own that prefers HTTP/2 and has a
-     * {@link #connectTimeout(Duration)}. A caller's client is not closed by {@link #close()}.
+     * The client to send with. Default: a client of its own that negotiates HTTP/2 over TLS and has
+     * a {@link #connectTimeout(Duration)}. Either way each request to an {@code http://} root is
+     * sent as HTTP/1.1, without an {@code Upgrade: h2c} offer. A caller's client is not closed by
+     * {@link #close()}.
      */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient cannot be null, leave it unset for the default");
@@ -182,9 +207,44 @@ public interface ReceiptSender extends AutoCloseable {
       return this;
     }
 
-    /** The timeout of each attempt, until the response is in; default 30 s. A timeout is retried. */
+    /**
+     * The deadline of each attempt, from sending the request until the whole response, body
+     * included, is in; default 30 s. Past it the exchange is cancelled (its connection closed), its
+     * in-flight slot freed, and the attempt counts as an IO error, which is retried.
+     */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = positive("requestTimeout", requestTimeout);
+      return this;
+    }
+
+    /**
+     * The deadline of a whole send, from {@link ReceiptSender#sendRead} until its future completes,
+     * waiting for a slot, token fetches, attempts and the waits between them included; default
+     * 3 minutes. Past it the future fails with {@link ReceiptSendException.GaveUp} whose cause is an
+     * {@link java.net.http.HttpTimeoutException}, and the attempt in flight, if any, is cancelled.
+     * (A token fetch that blocks is not interrupted; the future fails on time all the same.)
+     */
+    public Builder sendTimeout(Duration sendTimeout) {
+      this.sendTimeout = positive("sendTimeout", sendTimeout);
+      return this;
+    }
+
+    /**
+     * The most bytes of a response body read; default 65 536 (Google's answers to a receipt are a
+     * few hundred bytes). A longer body is not read past the cap: the attempt fails with an
+     * {@link java.io.IOException} saying so, and is retried like any IO error.
+     */
+    public Builder maxResponseBytes(int maxResponseBytes) {
+      if (maxResponseBytes < 1024) {
+        throw new IllegalArgumentException("maxResponseBytes must be at least 1024, was " + maxResponseBytes);
+      }
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /** Where retry waits and deadlines run; default one daemon timer thread per sender. For tests. */
+    Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler cannot be null");
       return this;
     }
 

@@ -56,12 +56,38 @@ final class Uris {
         || c == '-' || c == '.' || c == '_' || c == '~';
   }
 
-  /** {@code bm-receipts/<version>}: the jar's version, or {@code dev} when run from classes. */
+  /** {@code uri} without its user-info ({@code user:password@}), to be shown in messages. */
+  static URI withoutUserInfo(URI uri) {
+    if (uri.getRawUserInfo() == null) {
+      return uri;
+    }
+    String s = uri.toString();
+    int at = s.indexOf('@', s.indexOf("//") + 2);
+    return URI.create(s.substring(0, s.indexOf("//") + 2) + s.substring(at + 1));
+  }
+
+  /** {@code bm-receipts/<version>}, the version this module was built as. */
   static String userAgent() {
     return "bm-receipts/" + version();
   }
 
+  /**
+   * The version from {@code version.properties}, which the build fills in; else the jar's or the
+   * module's version; {@code dev} when none is known.
+   */
   static String version() {
+    try (InputStream in = Uris.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        Properties props = new Properties();
+        props.load(in);
+        String v = props.getProperty("version");
+        if (v != null && !v.isBlank() && !v.startsWith("${")) {
+          return v.strip();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through to the jar's own version
+    }
     Package p = Uris.class.getPackage();
     if (p != null && p.getImplementationVersion() != null) {
       return p.getImplementationVersion();

@@ -481,11 +481,20 @@ class ReceiptSenderTest {
   void closeDrainsSendsWaitingForARetry() throws Exception {
     api.script(Reply.of(503));
     RetryPolicy slow = new RetryPolicy(3, Duration.ofMillis(200), 1, Duration.ofMillis(200), Duration.ofMinutes(1));
-    ReceiptSender sender = builder().retryPolicy(slow).jitter(() -> 0.99).build();
+    ManualScheduler timer = new ManualScheduler();
+    ReceiptSender sender = builder().retryPolicy(slow).jitter(() -> 0.99).scheduler(timer).build();
     CompletableFuture<SendResult> f = sender.sendRead(MessageName.of("c", "m"));
-    sender.close();
+    // the 503 is in and the retry waits for its 198 ms, which pass only when the test says
+    ManualScheduler.Task retry = timer.await(t -> t.delayMillis() == 198, Duration.ofSeconds(10));
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(sender::close);
+    ((Engine) sender).closing().get(10, TimeUnit.SECONDS);
+    assertFalse(closed.isDone(), "close waits for the send waiting for its retry");
+    assertFalse(f.isDone());
+    retry.run();
+    closed.get(10, TimeUnit.SECONDS);
     assertTrue(f.isDone());
     assertEquals(2, f.get().attempts());
+    assertTrue(timer.isShutdown());
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> sender.sendRead(MessageName.of("c", "n")));
     assertEquals("the sender is closed", e.getMessage());
     sender.close();
