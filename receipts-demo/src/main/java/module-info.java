@@ -12,6 +12,8 @@ module dev.bmreceipts.demo {
   requires dev.bmreceipts.http;
   // service-account credentials for --credentials
   requires dev.bmreceipts.auth;
+  // the emulator command wraps it
+  requires dev.bmreceipts.emulator;
 
   exports dev.bmreceipts.demo;
 }
