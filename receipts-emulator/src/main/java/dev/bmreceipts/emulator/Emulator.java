@@ -150,8 +150,9 @@ public final class Emulator implements AutoCloseable {
   }
 
   /**
-   * The next request received (receipt, token or unknown path; not {@code /emulator/…}), in
-   * order of arrival, once it has been answered; waits up to {@code timeout}.
+   * The next request received (receipt, token or unknown path; not {@code /emulator/…}), once
+   * it has been answered, in the order they were answered (its {@code sequence} gives the order of
+   * arrival); waits up to {@code timeout}. Each request is returned once.
    *
    * @return the request, or {@code null} when none came in time
    */
@@ -298,7 +299,7 @@ public final class Emulator implements AutoCloseable {
       return control.handle(in);
     }
     boolean token = in.path().equals("/token");
-    RecordedRequest recorded = in.recorded(token
+    RecordedRequest recorded = in.recorded(sequence.incrementAndGet(), token
         ? Incoming.redactForm(new String(in.body(), StandardCharsets.UTF_8))
         : new String(in.body(), StandardCharsets.UTF_8));
     Reply reply;
@@ -365,10 +366,6 @@ public final class Emulator implements AutoCloseable {
     if (!a.delay().isZero()) {
       TimeUnit.NANOSECONDS.sleep(a.delay().toNanos());
     }
-  }
-
-  long nextSequence() {
-    return sequence.incrementAndGet();
   }
 
   Clock clock() {

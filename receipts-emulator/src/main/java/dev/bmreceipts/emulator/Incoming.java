@@ -15,7 +15,7 @@ import java.util.Map;
  * @param headers names lower-cased
  * @param body after undoing the {@code Content-Encoding}
  */
-record Incoming(long sequence, Instant time, String method, boolean methodOverride, String path,
+record Incoming(Instant time, String method, boolean methodOverride, String path,
     String rawQuery, Map<String, List<String>> query, Map<String, List<String>> headers,
     byte[] body, String contentEncoding) {
 
@@ -30,7 +30,7 @@ record Incoming(long sequence, Instant time, String method, boolean methodOverri
   }
 
   /** What a test may see: secrets redacted; status and auth still unknown. */
-  RecordedRequest recorded(String body) {
+  RecordedRequest recorded(long sequence, String body) {
     Map<String, List<String>> h = new LinkedHashMap<>();
     headers.forEach((k, v) -> h.put(k, redactHeader(k, v)));
     Map<String, List<String>> q = new LinkedHashMap<>();

@@ -123,7 +123,7 @@ final class Server {
     if (overridden) {
       method = override.strip().toUpperCase(Locale.ROOT);
     }
-    Incoming in = new Incoming(emulator.nextSequence(), emulator.clock().instant(), method,
+    Incoming in = new Incoming(emulator.clock().instant(), method,
         overridden, uri.getRawPath(), uri.getRawQuery(), query, headers, body, encoding);
     return acceptsGzip(first(headers, "accept-encoding")) ? gzip(route.apply(in))
         : route.apply(in);
