@@ -90,7 +90,10 @@ public final class Emulator implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", ex -> Server.handle(ex, this, this::route));
     server.start();
-    String host = b.host.contains(":") ? "[" + b.host + "]" : b.host;
+    // bound to every address, it is still reached, and named, by loopback: the Host check
+    // refuses any other name
+    String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1"
+        : b.host.contains(":") ? "[" + b.host + "]" : b.host;
     this.uri = URI.create("http://" + host + ":" + server.getAddress().getPort() + "/");
   }
 
@@ -104,7 +107,10 @@ public final class Emulator implements AutoCloseable {
     return builder().start();
   }
 
-  /** The API root, {@code http://127.0.0.1:PORT/}: give it to the code under test. */
+  /**
+   * The API root, {@code http://127.0.0.1:PORT/} (also when bound to every address): give it to
+   * the code under test.
+   */
   public URI uri() {
     return uri;
   }

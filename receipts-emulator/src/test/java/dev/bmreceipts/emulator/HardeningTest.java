@@ -57,6 +57,16 @@ class HardeningTest {
   }
 
   @Test
+  void boundToEveryAddressItIsStillNamedAndReachedByLoopback() throws Exception {
+    api = Emulator.builder().host("0.0.0.0").accessToken("t").start();
+    assertEquals("http://127.0.0.1:" + api.port() + "/", api.uri().toString());
+    assertEquals(200, Http.patch(Http.receipt(api, "c", "m"), "t", Http.READ).statusCode());
+    String r = Http.raw(api, "GET /emulator/requests HTTP/1.1\r\nHost: 0.0.0.0:" + api.port()
+        + "\r\nConnection: close\r\n\r\n");
+    assertEquals(403, status(r), r);
+  }
+
+  @Test
   void refusesAForeignOrigin() throws Exception {
     api = Emulator.builder().signingKey("k").start();
     URI push = URI.create(api.uri() + "emulator/push?to="
