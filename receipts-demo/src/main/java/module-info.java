@@ -15,6 +15,8 @@ module dev.bmreceipts.demo {
   requires dev.bmreceipts.auth;
   // LogLines: the one-line, escaped format of the log lines on standard error
   requires java.logging;
+  // the emulator command wraps it
+  requires dev.bmreceipts.emulator;
 
   exports dev.bmreceipts.demo;
 }

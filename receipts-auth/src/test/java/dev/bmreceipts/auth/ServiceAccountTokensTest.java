@@ -3,20 +3,29 @@ package dev.bmreceipts.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.emulator.Answer;
+import dev.bmreceipts.emulator.Emulator;
+import dev.bmreceipts.emulator.RecordedRequest;
 import dev.bmreceipts.http.sender.ReceiptSender;
 import dev.bmreceipts.http.sender.RetryPolicy;
 import dev.bmreceipts.http.sender.SendResult;
+import jakarta.json.Json;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,42 +38,81 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ServiceAccountTokensTest {
   @TempDir Path dir;
-  private TokenEndpoint endpoint;
+  private Emulator api;
+  private final List<RecordedRequest> seen = new ArrayList<>();
 
   @BeforeEach
-  void start() throws Exception {
-    endpoint = new TokenEndpoint();
+  void start() {
+    api = Emulator.start();
   }
 
   @AfterEach
-  void stop() {
-    endpoint.close();
-    assertEquals(List.of(), new ArrayList<>(endpoint.rejections), "token requests the endpoint refused");
+  void stop() throws InterruptedException {
+    api.close();
+    drain();
+    assertEquals(List.of(), seen.stream().filter(r -> r.path().equals("/token") && r.status() != 200)
+        .map(RecordedRequest::body).toList(), "token requests the emulator refused");
+  }
+
+  /** Every request received so far; each was recorded before it was answered. */
+  private List<RecordedRequest> drain() throws InterruptedException {
+    for (RecordedRequest r; (r = api.takeRequest(Duration.ZERO)) != null; ) {
+      seen.add(r);
+    }
+    return seen;
+  }
+
+  private long tokenRequests() throws InterruptedException {
+    return drain().stream().filter(r -> r.path().equals("/token")).count();
+  }
+
+  /** Which issued token (1, 2, …) each receipt call carried. */
+  private List<Integer> bearers() throws InterruptedException {
+    return drain().stream().filter(r -> r.path().startsWith("/v1/"))
+        .map(RecordedRequest::tokenSerial).toList();
+  }
+
+  private Path writeKey() {
+    return api.newServiceAccountKey(dir.resolve("key.json"));
+  }
+
+  private Map<String, String> keyFields() throws Exception {
+    Map<String, String> fields = new LinkedHashMap<>();
+    try (JsonReader r = Json.createReader(Files.newBufferedReader(writeKey()))) {
+      r.readObject().forEach((k, v) -> fields.put(k, ((JsonString) v).getString()));
+    }
+    return fields;
+  }
+
+  private static String json(Map<String, String> fields) {
+    var b = Json.createObjectBuilder();
+    fields.forEach(b::add);
+    return b.build().toString();
   }
 
   private ReceiptSender sender(ServiceAccountTokens tokens) {
-    return ReceiptSender.builder().apiRoot(endpoint.root()).tokens(tokens)
+    return ReceiptSender.builder().apiRoot(api.uri()).tokens(tokens)
         .httpClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build())
         .retryPolicy(RetryPolicy.NONE).build();
   }
 
   @Test
   void sendsWithTheTokenTheEndpointIssued() throws Exception {
-    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(endpoint.writeKey(dir));
+    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(writeKey());
     try (ReceiptSender sender = sender(tokens)) {
       SendResult r = sender.sendReadAndWait(MessageName.of("c", "m"));
       assertEquals(200, r.status());
     }
-    assertEquals(1, endpoint.tokenRequests());
-    assertEquals(List.of("tok-1"), new ArrayList<>(endpoint.bearers));
+    assertEquals(1, tokenRequests());
+    assertEquals(List.of(1), bearers());
   }
 
   @Test
   void concurrentSendsCauseOneTokenRequest() throws Exception {
-    endpoint.tokenDelayMillis = 100;
+    api.enqueueToken(Answer.ok().withDelay(Duration.ofMillis(100)));
     ServiceAccountTokens tokens =
         ServiceAccountTokens.fromStream(new ByteArrayInputStream(
-            TokenEndpoint.json(endpoint.keyFields()).getBytes(StandardCharsets.UTF_8)));
+            json(keyFields()).getBytes(StandardCharsets.UTF_8)));
     try (ReceiptSender sender = sender(tokens)) {
       CountDownLatch go = new CountDownLatch(1);
       List<CompletableFuture<SendResult>> results = new ArrayList<>();
@@ -98,55 +146,60 @@ class ServiceAccountTokensTest {
         t.join(5000);
       }
     }
-    assertEquals(1, endpoint.tokenRequests());
-    assertEquals(16, endpoint.bearers.size());
-    assertEquals(new HashSet<>(List.of("tok-1")), new HashSet<>(endpoint.bearers));
+    assertEquals(1, tokenRequests());
+    assertEquals(16, bearers().size());
+    assertEquals(new HashSet<>(List.of(1)), new HashSet<>(bearers()));
   }
 
   @Test
   void refreshesATokenNearExpiry() throws Exception {
-    endpoint.expiresIn(30);
-    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(endpoint.writeKey(dir));
-    assertEquals("tok-1", tokens.accessToken());
-    assertEquals("tok-2", tokens.accessToken());
-    assertEquals("tok-2", tokens.accessToken());
-    assertEquals(2, endpoint.tokenRequests());
+    api.enqueueToken(Answer.raw(200, "application/json",
+        "{\"access_token\":\"short-lived\",\"expires_in\":30,\"token_type\":\"Bearer\"}"));
+    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(writeKey());
+    assertEquals("short-lived", tokens.accessToken());
+    String second = tokens.accessToken();
+    assertNotEquals("short-lived", second, "a 30 s token is too close to expiry to reuse");
+    assertEquals(second, tokens.accessToken());
+    assertEquals(2, tokenRequests());
   }
 
   @Test
   void refreshReplacesARejectedTokenOnce() throws Exception {
-    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(endpoint.writeKey(dir));
-    assertEquals("tok-1", tokens.accessToken());
-    assertEquals("tok-2", tokens.refresh("tok-1"));
-    assertEquals("tok-2", tokens.refresh("tok-1"));
-    assertEquals("tok-2", tokens.accessToken());
-    assertEquals(2, endpoint.tokenRequests());
+    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(writeKey());
+    String first = tokens.accessToken();
+    String second = tokens.refresh(first);
+    assertNotEquals(first, second);
+    assertEquals(second, tokens.refresh(first));
+    assertEquals(second, tokens.accessToken());
+    assertEquals(2, tokenRequests());
   }
 
   @Test
   void aSendRejectedWith401UsesAFreshToken() throws Exception {
-    endpoint.reject("tok-1");
-    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(endpoint.writeKey(dir));
+    api.enqueue(Answer.status(401));
+    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(writeKey());
     try (ReceiptSender sender = sender(tokens)) {
       SendResult r = sender.sendReadAndWait(MessageName.of("c", "m"));
       assertEquals(2, r.attempts());
     }
-    assertEquals(List.of("tok-1", "tok-2"), new ArrayList<>(endpoint.bearers));
+    assertEquals(List.of(1, 2), bearers());
   }
 
   @Test
   void applicationDefaultReadsTheKeyFileFromTheEnvironment() throws Exception {
-    Path key = endpoint.writeKey(dir);
+    Path key = writeKey();
     ServiceAccountTokens tokens = ServiceAccountTokens.applicationDefault(
         name -> name.equals("GOOGLE_APPLICATION_CREDENTIALS") ? key.toString() : null);
-    assertEquals("tok-1", tokens.accessToken());
+    assertTrue(tokens.accessToken().startsWith("emu."));
+    assertEquals(1, tokenRequests());
   }
 
   @Test
   void toStringNamesTheAccountOnly() throws Exception {
-    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(endpoint.writeKey(dir));
+    Map<String, String> fields = keyFields();
+    ServiceAccountTokens tokens = ServiceAccountTokens.fromKeyFile(dir.resolve("key.json"));
     tokens.accessToken();
-    assertEquals("ServiceAccountTokens[" + TokenEndpoint.EMAIL + "]", tokens.toString());
+    assertEquals("ServiceAccountTokens[" + fields.get("client_email") + "]", tokens.toString());
   }
 
   @Test
@@ -177,19 +230,19 @@ class ServiceAccountTokensTest {
 
   @Test
   void keyWithoutPrivateKey() throws Exception {
-    Map<String, String> fields = endpoint.keyFields();
+    Map<String, String> fields = keyFields();
     fields.remove("private_key");
-    Path f = Files.writeString(dir.resolve("k.json"), TokenEndpoint.json(fields));
+    Path f = Files.writeString(dir.resolve("k.json"), json(fields));
     assertEquals("credentials file " + f + " is a service-account key without \"private_key\"",
         fails(() -> ServiceAccountTokens.fromKeyFile(f)));
   }
 
   @Test
   void keyWithABrokenPrivateKeyNeverEchoesIt() throws Exception {
-    Map<String, String> fields = endpoint.keyFields();
+    Map<String, String> fields = keyFields();
     fields.put("private_key", "-----BEGIN PRIVATE KEY-----\nTUlJQnJva2VuS2V5TWF0ZXJpYWw=\n-----END PRIVATE KEY-----\n");
     String m = fails(() -> ServiceAccountTokens.fromStream(
-        new ByteArrayInputStream(TokenEndpoint.json(fields).getBytes(StandardCharsets.UTF_8))));
+        new ByteArrayInputStream(json(fields).getBytes(StandardCharsets.UTF_8))));
     assertEquals("credentials stream is a service-account key that cannot be loaded"
         + " (check that private_key is a PKCS#8 PEM key and token_uri a URL)", m);
     assertFalse(m.contains("TUlJ"));

@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
-import java.io.IOException;
+import dev.bmreceipts.emulator.Answer;
+import dev.bmreceipts.emulator.Dispatcher;
+import dev.bmreceipts.emulator.Emulator;
+import dev.bmreceipts.emulator.RecordedRequest;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
-/** {@code emulator}: a local stand-in for the Business Messages API. */
+/**
+ * {@code emulator}: the receipts-emulator module on a fixed port, for tests outside the JVM. Its
+ * HTTP control endpoints ({@code /emulator/requests}, {@code /emulator/script},
+ * {@code /emulator/push}) give them what a Java test gets from the API.
+ */
 final class EmulatorCommand implements Command {
   @Override
   public String name() {
@@ -26,6 +36,8 @@ final class EmulatorCommand implements Command {
         Opt.value("--port", "N", null, null, "port to listen on, 0 for any free port (required)"),
         Opt.value("--trust-key", "FILE", null, null,
             "service-account key JSON or PEM public key that POST /token verifies assertions with"),
+        Opt.value("--new-key", "FILE", null, null,
+            "write a fresh service-account key whose token_uri is this emulator, and trust it"),
         Opt.secret("--access-token", "T", "BM_ACCESS_TOKEN",
             "a fixed bearer token the receipt endpoint also accepts"),
         Opt.secret("--signing-key", "K", "BM_SIGNING_KEY",
@@ -41,7 +53,7 @@ final class EmulatorCommand implements Command {
         + "  POST   /token                    OAuth JWT-bearer grant for a key whose token_uri is here\n"
         + "  GET    /emulator/requests        what it received (tokens redacted); DELETE clears\n"
         + "  POST   /emulator/script          statuses for the next receipts: {\"statuses\":[503,200]}\n"
-        + "  POST   /emulator/push?to=URL     sign the body and POST it to a loopback webhook\n";
+        + "  POST   /emulator/push?to=URL     sign the JSON body and POST it to a loopback webhook\n";
   }
 
   @Override
@@ -52,43 +64,68 @@ final class EmulatorCommand implements Command {
     return 0;
   }
 
-  /** Checks the options, starts the emulator and prints its startup line. */
+  /** Checks the options, starts the emulator, writes a new key if asked, prints its startup line. */
   Emulator start(Args args, Io io) throws UsageException, CommandFailure {
-    Emulator.Options options = options(args);
+    String host = args.string("--host").orElseThrow();
+    int port = args.port("--port").orElseThrow(() -> new UsageException(
+        "emulator: missing --port N (see emulator --help)"));
+    Emulator.Builder b = Emulator.builder().host(host).port(port);
+    List<String> trusted = new ArrayList<>();
+    Optional<Path> keyFile = args.readableFile("--trust-key");
+    if (keyFile.isPresent()) {
+      try {
+        b.trustKey(keyFile.get());
+      } catch (IllegalArgumentException e) {
+        throw args.bad("--trust-key", "holds no usable key: " + e.getMessage(), null);
+      } catch (UncheckedIOException e) {
+        throw new CommandFailure("cannot read --trust-key: " + Text.oneLine(e.getCause()));
+      }
+      trusted.add(keyFile.get().toString());
+    }
+    Optional<Path> newKey = args.path("--new-key");
+    Optional<String> accessToken = args.string("--access-token");
+    Optional<String> signingKey = args.string("--signing-key");
+    accessToken.ifPresent(b::accessToken);
+    signingKey.ifPresent(b::signingKey);
+    double failRate = args.decimal("--fail-rate", 0, 1).orElse(0.0);
+    Duration latency = args.duration("--latency").orElse(Duration.ZERO);
+    b.dispatcher(Dispatcher.queue(faults(failRate, latency, RandomGenerator.getDefault())));
     Emulator emulator;
     try {
-      emulator = Emulator.start(options);
-    } catch (IOException e) {
-      throw new CommandFailure("cannot listen on " + options.host() + ":" + options.port() + ": "
-          + Text.oneLine(e));
+      emulator = b.start();
+    } catch (UncheckedIOException e) {
+      throw new CommandFailure("cannot listen on " + host + ":" + port + ": "
+          + Text.oneLine(e.getCause()));
     }
-    io.out().println(Text.escape("emulator at " + emulator.uri() + "; token endpoint " + emulator.tokenUri()
-        + "; trust key " + args.value("--trust-key").orElse("none")
-        + "; fixed access token " + (options.accessToken().isPresent() ? "set" : "none")
-        + "; push signing key " + (options.signingKey().isPresent() ? "set" : "none")));
+    if (newKey.isPresent()) {
+      try {
+        emulator.newServiceAccountKey(newKey.get());
+      } catch (UncheckedIOException e) {
+        emulator.close();
+        throw new CommandFailure("cannot write --new-key: " + Text.oneLine(e.getCause()));
+      }
+      trusted.add(newKey.get().toString());
+    }
+    io.out().println(Text.escape("emulator at " + emulator.uri() + "; token endpoint "
+        + emulator.tokenUri()
+        + "; trust key " + (trusted.isEmpty() ? "none" : String.join(", ", trusted))
+        + "; fixed access token " + (accessToken.isPresent() ? "set" : "none")
+        + "; push signing key " + (signingKey.isPresent() ? "set" : "none")));
     io.out().flush();
     return emulator;
   }
 
-  static Emulator.Options options(Args args) throws UsageException, CommandFailure {
-    String host = args.string("--host").orElseThrow();
-    int port = args.port("--port").orElseThrow(() -> new UsageException(
-        "emulator: missing --port N (see emulator --help)"));
-    Optional<Path> keyFile = args.readableFile("--trust-key");
-    Optional<TrustKey> trust = Optional.empty();
-    if (keyFile.isPresent()) {
-      try {
-        trust = Optional.of(TrustKey.read(keyFile.get()));
-      } catch (IllegalArgumentException e) {
-        throw args.bad("--trust-key", "holds no usable key: " + e.getMessage(), null);
-      } catch (IOException e) {
-        throw new CommandFailure("cannot read --trust-key: " + Text.oneLine(e));
+  /**
+   * {@code --fail-rate} and {@code --latency}: once nothing is scripted, a valid receipt is
+   * answered 503 with probability {@code failRate}, and every answer waits {@code latency}.
+   */
+  static Dispatcher faults(double failRate, Duration latency, RandomGenerator random) {
+    return new Dispatcher() {
+      @Override
+      public Answer dispatch(RecordedRequest request) {
+        Answer a = failRate > 0 && random.nextDouble() < failRate ? Answer.status(503) : Answer.ok();
+        return a.withDelay(latency);
       }
-    }
-    double failRate = args.decimal("--fail-rate", 0, 1).orElse(0.0);
-    Duration latency = args.duration("--latency").orElse(Duration.ZERO);
-    Emulator.Options d = Emulator.Options.defaults(host, port);
-    return new Emulator.Options(host, port, trust, args.string("--access-token"),
-        args.string("--signing-key"), failRate, latency, d.tokenLifetime(), d.clock(), d.random());
+    };
   }
 }

@@ -216,7 +216,7 @@ class CliTest {
   void exposingServeOnEveryAddressIsExplicit() throws Exception {
     ServeCommand c = new ServeCommand();
     assertEquals("0.0.0.0", ServeCommand.config(Args.parse(c, List.of("--host", "0.0.0.0"),
-        Map.of())).host());
+        Map.of("BM_SIGNING_KEY", "k"))).host());
   }
 
   static void assertUsage(String[] args, String line) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.bmreceipts.core.WebhookSignature;
+import dev.bmreceipts.emulator.Emulator;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -59,7 +60,7 @@ class EmulatorTest {
     started.add(e);
     assertEquals(List.of("emulator at " + e.uri() + "; token endpoint " + e.uri() + "token"
         + "; trust key " + (argv.contains("--trust-key") ? argv.get(argv.indexOf("--trust-key") + 1)
-            : "none")
+            : argv.contains("--new-key") ? argv.get(argv.indexOf("--new-key") + 1) : "none")
         + "; fixed access token " + (argv.contains("--access-token") ? "set" : "none")
         + "; push signing key " + (argv.contains("--signing-key") ? "set" : "none")), t.outLines());
     return e;
@@ -156,7 +157,7 @@ class EmulatorTest {
 
   private HttpResponse<String> token(Emulator e, String assertion) throws Exception {
     return Http.post(e.tokenUri(), FORM, "grant_type="
-        + URLEncoder.encode(Emulator.JWT_BEARER, StandardCharsets.UTF_8) + "&assertion="
+        + URLEncoder.encode(Keys.JWT_BEARER, StandardCharsets.UTF_8) + "&assertion="
         + assertion);
   }
 
@@ -181,7 +182,7 @@ class EmulatorTest {
     JsonObject patch = recorded.getJsonObject(1);
     assertEquals("PATCH", patch.getString("method"));
     assertEquals("issued", patch.getString("auth"));
-    assertEquals("Bearer <redacted>", patch.getJsonObject("headers").getJsonArray("Authorization")
+    assertEquals("Bearer <redacted>", patch.getJsonObject("headers").getJsonArray("authorization")
         .getString(0));
     String all = Http.get(e.uri().resolve("/emulator/requests")).body();
     assertFalse(all.contains(issued), "tokens are never echoed");
@@ -209,11 +210,8 @@ class EmulatorTest {
         return now.get();
       }
     };
-    Emulator.Options d = Emulator.Options.defaults("127.0.0.1", 0);
-    Emulator e = Emulator.start(new Emulator.Options(d.host(), 0,
-        java.util.Optional.of(TrustKey.read(key)), java.util.Optional.empty(),
-        java.util.Optional.empty(), 0, java.time.Duration.ZERO, java.time.Duration.ofSeconds(60),
-        clock, d.random()));
+    Emulator e = Emulator.builder().trustKey(key).tokenLifetime(java.time.Duration.ofSeconds(60))
+        .clock(clock).start();
     started.add(e);
     HttpResponse<String> t = token(e, Keys.jwt(pair));
     assertEquals(60, json(t.body()).getInt("expires_in"));
@@ -232,11 +230,11 @@ class EmulatorTest {
     Files.writeString(pem, Keys.pem("PUBLIC KEY", pair.getPublic().getEncoded()));
     Emulator e = start("--trust-key", pem.toString());
     Instant now = Instant.now();
-    String jwt = Keys.jwt(pair, "anyone@example.com", e.tokenUri().toString(), Emulator.SCOPE,
+    String jwt = Keys.jwt(pair, "anyone@example.com", e.tokenUri().toString(), Keys.SCOPE,
         now, now.plusSeconds(600));
     assertEquals(200, token(e, jwt).statusCode());
     String localhost = Keys.jwt(pair, "x", "http://localhost:" + e.port() + "/token",
-        Emulator.SCOPE + " other", now, now.plusSeconds(600));
+        Keys.SCOPE + " other", now, now.plusSeconds(600));
     assertEquals(200, token(e, localhost).statusCode());
   }
 
@@ -259,14 +257,14 @@ class EmulatorTest {
     Path key = Keys.writeKeyJson(dir, pair, "http://127.0.0.1:1/token");
     Emulator e = start("--trust-key", key.toString());
     Instant now = Instant.now();
-    String aud = Emulator.GOOGLE_TOKEN_URI;
-    assertOAuthError(token(e, Keys.jwt(pair, Keys.EMAIL, aud, Emulator.SCOPE,
+    String aud = Keys.GOOGLE_TOKEN_URI;
+    assertOAuthError(token(e, Keys.jwt(pair, Keys.EMAIL, aud, Keys.SCOPE,
         now.minusSeconds(7200), now.minusSeconds(3600))), "invalid_grant");
-    assertOAuthError(token(e, Keys.jwt(pair, Keys.EMAIL, aud, Emulator.SCOPE,
+    assertOAuthError(token(e, Keys.jwt(pair, Keys.EMAIL, aud, Keys.SCOPE,
         now, now.plusSeconds(7200))), "invalid_grant");
     assertOAuthError(token(e, Keys.jwt(pair, Keys.EMAIL, "https://example.com/token",
-        Emulator.SCOPE, now, now.plusSeconds(600))), "invalid_grant");
-    assertOAuthError(token(e, Keys.jwt(pair, "someone-else@example.com", aud, Emulator.SCOPE,
+        Keys.SCOPE, now, now.plusSeconds(600))), "invalid_grant");
+    assertOAuthError(token(e, Keys.jwt(pair, "someone-else@example.com", aud, Keys.SCOPE,
         now, now.plusSeconds(600))), "invalid_grant");
     assertOAuthError(token(e, Keys.jwt(pair, Keys.EMAIL, aud,
         "https://www.googleapis.com/auth/cloud-platform", now, now.plusSeconds(600))),
@@ -274,8 +272,21 @@ class EmulatorTest {
     assertOAuthError(Http.post(e.tokenUri(), FORM, "grant_type=password&assertion=x"),
         "unsupported_grant_type");
     assertOAuthError(Http.post(e.tokenUri(), FORM, "grant_type="
-        + URLEncoder.encode(Emulator.JWT_BEARER, StandardCharsets.UTF_8) + "&assertion=a.b"),
+        + URLEncoder.encode(Keys.JWT_BEARER, StandardCharsets.UTF_8) + "&assertion=a.b"),
         "invalid_grant");
+  }
+
+  @Test
+  void newKeyWritesAKeyItTrustsSoSendReadNeedsNoOpenssl() throws Exception {
+    Path key = dir.resolve("new-key.json");
+    Emulator e = start("--new-key", key.toString());
+    JsonObject k = json(Files.readString(key));
+    assertEquals(e.tokenUri().toString(), k.getString("token_uri"));
+    TestIo t = new TestIo();
+    assertEquals(0, t.run("send-read", "--conversation", "c", "--message", "m", "--credentials",
+        key.toString(), "--api-root", e.uri().toString()), t.err());
+    assertEquals(List.of("{\"name\":\"conversations/c/messages/m/receipt\",\"receiptType\":\"READ\"}"),
+        t.outLines());
   }
 
   @Test

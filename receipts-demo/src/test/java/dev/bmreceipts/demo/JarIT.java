@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.bmreceipts.emulator.Emulator;
 import java.io.BufferedReader;
 import java.net.URI;
 import java.nio.file.Files;

@@ -16,6 +16,9 @@ import java.util.Base64;
 /** Test service-account keys and hand-built RS256 assertions. */
 final class Keys {
   static final String EMAIL = "receipts-test@bm-test.iam.gserviceaccount.com";
+  static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+  static final String SCOPE = "https://www.googleapis.com/auth/businessmessages";
+  static final String GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
   private Keys() {}
 
@@ -70,6 +73,6 @@ final class Keys {
   /** A valid assertion for {@code EMAIL} to Google's audience with the receipts scope. */
   static String jwt(KeyPair pair) throws GeneralSecurityException {
     Instant now = Instant.now();
-    return jwt(pair, EMAIL, Emulator.GOOGLE_TOKEN_URI, Emulator.SCOPE, now, now.plusSeconds(3600));
+    return jwt(pair, EMAIL, Keys.GOOGLE_TOKEN_URI, Keys.SCOPE, now, now.plusSeconds(3600));
   }
 }

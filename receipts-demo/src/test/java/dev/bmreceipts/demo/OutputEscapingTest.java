@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,9 +72,10 @@ class OutputEscapingTest {
           .POST(HttpRequest.BodyPublishers.ofByteArray(body))).statusCode());
     }
     List<String> lines = io.outLines();
-    assertEquals(2, lines.size(), io.out());
+    // the startup line, what to try next, and the one receipt line
+    assertEquals(3, lines.size(), io.out());
     assertEquals("receipt READ conversations/conv-e/messages/m1 agent=a\\nreceipt READ"
-        + " conversations/c/messages/forged agent=x\\x1b[2J\\u2028\\u202e", lines.get(1));
+        + " conversations/c/messages/forged agent=x\\x1b[2J\\u2028\\u202e", lines.get(2));
     assertPrintable(io.out());
   }
 

@@ -3,12 +3,13 @@ package dev.bmreceipts.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bmreceipts.emulator.Emulator;
+import dev.bmreceipts.emulator.RecordedRequest;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,13 +92,16 @@ class ServeTest {
     return r.body();
   }
 
-  private JsonArray emulatorRequests() {
-    try {
-      return Json.createReader(new StringReader(
-          Http.get(emulator.uri().resolve("/emulator/requests")).body())).readArray();
-    } catch (Exception e) {
-      throw new AssertionError(e);
+  /** The requests the emulator received up to and including the next PATCH. */
+  private List<RecordedRequest> upToNextPatch() throws InterruptedException {
+    List<RecordedRequest> seen = new ArrayList<>();
+    for (RecordedRequest r; (r = emulator.takeRequest(Duration.ofSeconds(15))) != null; ) {
+      seen.add(r);
+      if (r.method().equals("PATCH")) {
+        return seen;
+      }
     }
+    throw new AssertionError("no PATCH within 15 s; saw " + seen);
   }
 
   @Test
@@ -117,16 +122,14 @@ class ServeTest {
     assertTrue(metrics().contains("bm_webhook_requests_total{status=\"200\"} 1\n"));
     // the READ is sent after the answer; close() returns once it was sent and counted
     serve.close();
-    JsonObject patch = emulatorRequests().stream()
-        .map(JsonValue::asJsonObject)
-        .filter(o -> o.getString("method").equals("PATCH"))
-        .findFirst().orElseThrow();
-    assertEquals("/v1/conversations/conv-1/messages/msg-1/receipt", patch.getString("path"));
-    assertEquals("issued", patch.getString("auth"));
-    assertEquals(200, patch.getInt("status"));
-    assertEquals("{\"receiptType\":\"READ\"}", patch.getString("body"));
-    assertTrue(emulatorRequests().stream().map(JsonValue::asJsonObject)
-        .anyMatch(o -> o.getString("path").equals("/token") && o.getInt("status") == 200));
+    List<RecordedRequest> seen = upToNextPatch();
+    RecordedRequest patch = seen.get(seen.size() - 1);
+    assertEquals("/v1/conversations/conv-1/messages/msg-1/receipt", patch.path());
+    assertEquals("issued", patch.auth());
+    assertEquals(200, patch.status());
+    assertEquals("{\"receiptType\":\"READ\"}", patch.body());
+    assertTrue(seen.stream().anyMatch(r -> r.path().equals("/token") && r.status() == 200),
+        seen.toString());
     assertTrue(serve.prometheus().contains("bm_agent_receipts_sent_total{outcome=\"ok\"} 1\n"));
     assertTrue(serve.prometheus().contains("bm_agent_receipts_sent_total{outcome=\"failed\"} 0\n"));
     assertEquals(List.of(), journalLines(), "a user message is not a receipt");
@@ -141,8 +144,9 @@ class ServeTest {
     // close() returns once the READ was tried and its failure counted
     serve.close();
     assertTrue(serve.prometheus().contains("bm_agent_receipts_sent_total{outcome=\"failed\"} 1\n"));
-    assertEquals(1, emulatorRequests().stream().map(JsonValue::asJsonObject)
-        .filter(o -> o.getString("method").equals("PATCH")).count());
+    assertEquals(404, upToNextPatch().stream().filter(r -> r.method().equals("PATCH"))
+        .findFirst().orElseThrow().status());
+    assertNull(emulator.takeRequest(Duration.ofMillis(200)), "one PATCH, not retried");
   }
 
   @Test

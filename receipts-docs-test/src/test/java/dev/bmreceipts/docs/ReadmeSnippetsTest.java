@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on the line before it gives the method's signature, which names the variables the snippet
  * takes from its surroundings and the checked exceptions they may throw; without one it is
  * {@code void snippet()}, which throws nothing checked. So a snippet that forgets a checked
- * exception does not compile.
+ * exception does not compile. A block after {@code <!-- snippet: members -->} holds members of a
+ * class (a test method, say) and is compiled inside one.
  */
 class ReadmeSnippetsTest {
   /** What every snippet may use without importing it. */
@@ -45,6 +46,7 @@ class ReadmeSnippetsTest {
       "import com.sun.net.httpserver.HttpServer;",
       "import dev.bmreceipts.auth.*;",
       "import dev.bmreceipts.core.*;",
+      "import dev.bmreceipts.emulator.*;",
       "import dev.bmreceipts.http.*;",
       "import dev.bmreceipts.http.journal.*;",
       "import dev.bmreceipts.http.metrics.*;",
@@ -56,6 +58,12 @@ class ReadmeSnippetsTest {
       "import java.io.IOException;",
       "import java.io.Writer;",
       "import java.lang.management.ManagementFactory;",
+      "import java.net.http.HttpClient;",
+      "import java.net.http.HttpRequest;",
+      "import java.net.http.HttpResponse.BodyHandlers;",
+      "import java.time.Duration;",
+      "import org.junit.jupiter.api.Test;",
+      "import static org.junit.jupiter.api.Assertions.assertEquals;",
       "import java.nio.file.Path;",
       "import java.util.Queue;",
       "import java.util.concurrent.CompletionException;",
@@ -95,6 +103,9 @@ class ReadmeSnippetsTest {
       return new String[] {type.group(1), IMPORTS + s.code()};
     }
     String name = "ReadmeLine" + s.line();
+    if (s.signature().equals("members")) {
+      return new String[] {name, IMPORTS + "final class " + name + " {\n" + s.code() + "}\n"};
+    }
     return new String[] {name,
         IMPORTS + "final class " + name + " {\n  " + s.signature() + " {\n" + s.code() + "  }\n}\n"};
   }

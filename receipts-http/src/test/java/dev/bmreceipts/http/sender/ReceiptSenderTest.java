@@ -11,8 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bmreceipts.http.MutableClock;
 import dev.bmreceipts.core.InvalidMessageNameException;
 import dev.bmreceipts.core.MessageName;
-import dev.bmreceipts.http.sender.ApiStandIn.Reply;
-import dev.bmreceipts.http.sender.ApiStandIn.Seen;
+import dev.bmreceipts.emulator.Answer;
+import dev.bmreceipts.emulator.Dispatcher;
+import dev.bmreceipts.emulator.Emulator;
+import dev.bmreceipts.emulator.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,13 +44,18 @@ class ReceiptSenderTest {
   private static final RetryPolicy FAST =
       new RetryPolicy(5, Duration.ofMillis(1), 2.0, Duration.ofMillis(20), Duration.ofMinutes(1));
 
-  private ApiStandIn api;
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String INVALID_CREDENTIALS = "Request had invalid authentication"
+      + " credentials. Expected OAuth 2 access token, login cookie or other valid authentication"
+      + " credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
+
+  private Emulator api;
   private HttpClient http11;
   private final List<ReceiptSender> senders = new ArrayList<>();
 
   @BeforeEach
-  void start() throws IOException {
-    api = new ApiStandIn();
+  void start() {
+    api = Emulator.builder().accessToken(TOKEN).start();
     http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }
 
@@ -58,8 +65,26 @@ class ReceiptSenderTest {
     api.close();
   }
 
+  /** Replaces the default emulator with one answered by {@code dispatcher}. */
+  private void answerWith(Dispatcher dispatcher) {
+    api.close();
+    api = Emulator.builder().accessToken(TOKEN).dispatcher(dispatcher).start();
+  }
+
+  private RecordedRequest next() throws InterruptedException {
+    RecordedRequest r = api.takeRequest(WAIT);
+    assertNotNull(r, "no request within " + WAIT);
+    return r;
+  }
+
+  private void enqueue(Answer... answers) {
+    for (Answer a : answers) {
+      api.enqueue(a);
+    }
+  }
+
   private ReceiptSender.Builder builder() {
-    return ReceiptSender.builder().apiRoot(api.root()).tokens(AccessTokenProvider.fixed(TOKEN))
+    return ReceiptSender.builder().apiRoot(api.uri()).tokens(AccessTokenProvider.fixed(TOKEN))
         .httpClient(http11).retryPolicy(FAST);
   }
 
@@ -78,22 +103,28 @@ class ReceiptSenderTest {
     ReceiptSender sender = track(builder().build());
     SendResult r = sender.sendReadAndWait(MessageName.of("a%b+c d", "mé✓~_.-Z9"));
 
-    Seen s = api.requests().get(0);
+    RecordedRequest s = next();
     assertEquals("PATCH", s.method());
-    assertEquals("/v1/conversations/a%25b%2Bc%20d/messages/m%C3%A9%E2%9C%93~_.-Z9/receipt", s.rawPath());
-    assertEquals("Bearer " + TOKEN, s.header("Authorization"));
+    assertFalse(s.methodOverride());
+    assertEquals("/v1/conversations/a%25b%2Bc%20d/messages/m%C3%A9%E2%9C%93~_.-Z9/receipt", s.path());
+    assertEquals("fixed", s.auth(), "the emulator accepted exactly our token");
+    assertEquals("Bearer <redacted>", s.header("Authorization"));
     assertEquals("application/json", s.header("Content-Type"));
     assertTrue(s.header("User-Agent").matches("bm-receipts/\\S+"), s.header("User-Agent"));
-    assertEquals("{\"receiptType\":\"READ\"}", s.bodyText());
+    assertEquals("{\"receiptType\":\"READ\"}", s.body());
+    assertEquals(200, s.status());
     assertEquals(new SendResult(MessageName.of("a%b+c d", "mé✓~_.-Z9"),
-        "conversations/a%25b%2Bc%20d/messages/m%C3%A9%E2%9C%93~_.-Z9/receipt", 200, 1, false), r);
+        "conversations/a%b+c d/messages/mé✓~_.-Z9/receipt", 200, 1, false), r);
   }
 
   @Test
   void keepsAPathPrefixOfTheApiRoot() throws Exception {
-    ReceiptSender sender = track(builder().apiRoot(api.root() + "prefix").build());
-    sender.sendReadAndWait(MessageName.of("c", "m"));
-    assertEquals("/prefix/v1/conversations/c/messages/m/receipt", api.requests().get(0).rawPath());
+    ReceiptSender sender = track(builder().apiRoot(api.uri() + "prefix").build());
+    assertThrows(ReceiptSendException.Rejected.class,
+        () -> sender.sendReadAndWait(MessageName.of("c", "m")));
+    RecordedRequest s = next();
+    assertEquals("/prefix/v1/conversations/c/messages/m/receipt", s.path());
+    assertEquals(404, s.status(), "the emulator serves the API at its root only");
   }
 
   @Test
@@ -105,12 +136,12 @@ class ReceiptSenderTest {
     InvalidMessageNameException slash =
         assertThrows(InvalidMessageNameException.class, () -> sender.sendRead("c", "a/b"));
     assertEquals("messageId must not contain '/'", slash.getMessage());
-    assertEquals(0, api.requests().size());
+    assertEquals(0, api.requestCount());
   }
 
   @Test
   void retries503TwiceThenSucceedsAfterThreeAttempts() throws Exception {
-    api.script(Reply.error(503, "UNAVAILABLE", "busy"), Reply.error(503, "UNAVAILABLE", "busy"));
+    enqueue(Answer.error(503, "busy"), Answer.error(503, "busy"));
     AtomicInteger jitters = new AtomicInteger();
     ReceiptSender sender = track(builder().jitter(() -> {
       jitters.incrementAndGet();
@@ -120,24 +151,23 @@ class ReceiptSenderTest {
     assertEquals(2, jitters.get());
     assertEquals(3, r.attempts());
     assertEquals(200, r.status());
-    assertEquals(3, api.requests().size());
+    assertEquals(3, api.requestCount());
   }
 
   @Test
   void retriesEachRetryableStatus() throws Exception {
-    api.script(Reply.of(429), Reply.of(500), Reply.of(502), Reply.of(503));
+    enqueue(Answer.status(429), Answer.status(500), Answer.status(502), Answer.status(503));
     SendResult r = track(builder().build()).sendReadAndWait(MessageName.of("c", "m"));
     assertEquals(5, r.attempts());
   }
 
   @Test
   void waitsAtLeastRetryAfterSecondsOn429() throws Exception {
-    api.script(Reply.error(429, "RESOURCE_EXHAUSTED", "slow down").withHeader("Retry-After", "1"));
+    enqueue(Answer.error(429, "slow down").withHeader("Retry-After", "1"));
     RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(1), 2, Duration.ofSeconds(5), Duration.ofMinutes(1));
     SendResult r = track(builder().retryPolicy(policy).build()).sendReadAndWait(MessageName.of("c", "m"));
     assertEquals(2, r.attempts());
-    List<Seen> seen = api.requests();
-    long waited = TimeUnit.NANOSECONDS.toMillis(seen.get(1).nanos() - seen.get(0).nanos());
+    long waited = Duration.between(next().time(), next().time()).toMillis();
     assertTrue(waited >= 1000, "waited " + waited + " ms");
   }
 
@@ -145,28 +175,27 @@ class ReceiptSenderTest {
   void waitsUntilRetryAfterHttpDate() throws Exception {
     Instant now = Instant.parse("2026-01-02T03:04:05Z");
     String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(1).atOffset(ZoneOffset.UTC));
-    api.script(Reply.of(503).withHeader("Retry-After", date));
+    enqueue(Answer.status(503).withHeader("Retry-After", date));
     RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(1), 2, Duration.ofSeconds(5), Duration.ofMinutes(1));
     ReceiptSender sender = track(builder().retryPolicy(policy).clock(new MutableClock(now)).build());
     assertEquals(2, sender.sendReadAndWait(MessageName.of("c", "m")).attempts());
-    List<Seen> seen = api.requests();
-    long waited = TimeUnit.NANOSECONDS.toMillis(seen.get(1).nanos() - seen.get(0).nanos());
+    long waited = Duration.between(next().time(), next().time()).toMillis();
     assertTrue(waited >= 1000, "waited " + waited + " ms");
   }
 
   @Test
   void capsRetryAfterAtMaxBackoff() throws Exception {
-    api.script(Reply.of(503).withHeader("Retry-After", "3600"));
+    enqueue(Answer.status(503).withHeader("Retry-After", "3600"));
     SendResult r = track(builder().build()).sendReadAndWait(MessageName.of("c", "m"));
     assertEquals(2, r.attempts());
   }
 
   @Test
   void failsAtOnceOn400And403And404WithGooglesMessage() throws Exception {
-    api.script(
-        Reply.error(400, "INVALID_ARGUMENT", "Invalid receipt type"),
-        Reply.error(403, "PERMISSION_DENIED", "The caller does not have permission"),
-        Reply.error(404, "NOT_FOUND", "Conversation not found"));
+    enqueue(
+        Answer.error(400, "Invalid receipt type"),
+        Answer.error(403, "The caller does not have permission"),
+        Answer.error(404, "Conversation not found"));
     ReceiptSender sender = track(builder().build());
     String[] expected = {
         "400 INVALID_ARGUMENT: Invalid receipt type (1 attempt)",
@@ -184,17 +213,17 @@ class ReceiptSenderTest {
     }
     assertEquals("Conversation not found",
         ((ReceiptSendException) failureOf(sender, 404)).apiMessage());
-    assertEquals(4, api.requests().size());
+    assertEquals(4, api.requestCount());
   }
 
   private Throwable failureOf(ReceiptSender sender, int status) throws InterruptedException {
-    api.script(Reply.error(status, "NOT_FOUND", "Conversation not found"));
+    enqueue(Answer.error(status, "Conversation not found"));
     return failure(sender.sendRead(MessageName.of("c", "again")));
   }
 
   @Test
   void rejectionWithoutGoogleBodyHasStatusAlone() throws Exception {
-    api.script(Reply.of(409));
+    enqueue(Answer.raw(409, "text/plain", ""));
     ReceiptSendException e = failure(track(builder().build()).sendRead(MessageName.of("c", "m")));
     assertEquals("409 (1 attempt)", e.getMessage());
     assertEquals("", e.apiStatus());
@@ -203,7 +232,7 @@ class ReceiptSenderTest {
 
   @Test
   void sendReadAndWaitThrowsTheTypedException() {
-    api.script(Reply.error(404, "NOT_FOUND", "Conversation not found"));
+    enqueue(Answer.error(404, "Conversation not found"));
     ReceiptSender sender = track(builder().build());
     ReceiptSendException.Rejected e = assertThrows(ReceiptSendException.Rejected.class,
         () -> sender.sendReadAndWait(MessageName.of("c", "m")));
@@ -212,20 +241,20 @@ class ReceiptSenderTest {
 
   @Test
   void givesUpAfterMaxAttemptsWithLastStatus() throws Exception {
-    api.script(Reply.error(503, "UNAVAILABLE", "down"), Reply.error(503, "UNAVAILABLE", "down"),
-        Reply.error(503, "UNAVAILABLE", "down"), Reply.error(503, "UNAVAILABLE", "down"));
+    enqueue(Answer.error(503, "down"), Answer.error(503, "down"),
+        Answer.error(503, "down"), Answer.error(503, "down"));
     ReceiptSender sender = track(builder().retryPolicy(FAST.withMaxAttempts(3)).build());
     ReceiptSendException e = failure(sender.sendRead(MessageName.of("c", "m")));
     assertInstanceOf(ReceiptSendException.GaveUp.class, e);
     assertEquals("503 UNAVAILABLE: down (gave up after 3 attempts)", e.getMessage());
     assertEquals(503, e.status());
     assertEquals(3, e.attempts());
-    assertEquals(3, api.requests().size());
+    assertEquals(3, api.requestCount());
   }
 
   @Test
   void noneMakesOneAttempt() throws Exception {
-    api.script(Reply.of(503));
+    enqueue(Answer.status(503));
     ReceiptSender sender = track(builder().retryPolicy(RetryPolicy.NONE).build());
     assertEquals(1, failure(sender.sendRead(MessageName.of("c", "m"))).attempts());
   }
@@ -233,16 +262,16 @@ class ReceiptSenderTest {
   @Test
   void givesUpWhenTheNextAttemptWouldPassMaxTotalTime() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    api.onRequest(s -> clock.advance(Duration.ofSeconds(50)));
-    for (int i = 0; i < 10; i++) {
-      api.script(Reply.of(503));
-    }
+    answerWith(request -> {
+      clock.advance(Duration.ofSeconds(50));
+      return Answer.status(503);
+    });
     RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(1), 1, Duration.ofMillis(1), Duration.ofMinutes(2));
     ReceiptSender sender = track(builder().retryPolicy(policy).clock(clock).build());
     ReceiptSendException e = failure(sender.sendRead(MessageName.of("c", "m")));
     assertInstanceOf(ReceiptSendException.GaveUp.class, e);
     assertEquals(3, e.attempts());
-    assertEquals(3, api.requests().size());
+    assertEquals(3, api.requestCount());
   }
 
   @Test
@@ -307,24 +336,10 @@ class ReceiptSenderTest {
 
   @Test
   void retriesATimeout() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger n = new AtomicInteger();
-    api.onRequest(s -> {
-      if (n.incrementAndGet() == 1) {
-        try {
-          release.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    });
-    try {
-      ReceiptSender sender = track(builder().requestTimeout(Duration.ofMillis(200)).build());
-      SendResult r = sender.sendReadAndWait(MessageName.of("c", "m"));
-      assertEquals(2, r.attempts());
-    } finally {
-      release.countDown();
-    }
+    enqueue(Answer.ok().withDelay(Duration.ofSeconds(5)));
+    ReceiptSender sender = track(builder().requestTimeout(Duration.ofMillis(200)).build());
+    SendResult r = sender.sendReadAndWait(MessageName.of("c", "m"));
+    assertEquals(2, r.attempts());
   }
 
   @Test
@@ -361,17 +376,17 @@ class ReceiptSenderTest {
       @Override
       public String refresh(String r) {
         rejected.add(r);
-        return "tok-new";
+        return TOKEN;
       }
     };
-    api.script(Reply.error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials."));
     SendResult r = track(builder().tokens(tokens).retryPolicy(RetryPolicy.NONE).build())
         .sendReadAndWait(MessageName.of("c", "m"));
     assertEquals(2, r.attempts());
     assertEquals(List.of("tok-old"), rejected);
-    List<Seen> seen = api.requests();
-    assertEquals("Bearer tok-old", seen.get(0).header("Authorization"));
-    assertEquals("Bearer tok-new", seen.get(1).header("Authorization"));
+    RecordedRequest first = next();
+    assertEquals("unknown", first.auth());
+    assertEquals(401, first.status());
+    assertEquals("fixed", next().auth());
   }
 
   @Test
@@ -389,11 +404,10 @@ class ReceiptSenderTest {
         return "tok-b";
       }
     };
-    api.script(Reply.error(401, "UNAUTHENTICATED", "bad token"), Reply.error(401, "UNAUTHENTICATED", "bad token"));
     ReceiptSendException e = failure(track(builder().tokens(tokens).build()).sendRead(MessageName.of("c", "m")));
-    assertEquals("401 UNAUTHENTICATED: bad token (2 attempts)", e.getMessage());
+    assertEquals("401 UNAUTHENTICATED: " + INVALID_CREDENTIALS + " (2 attempts)", e.getMessage());
     assertEquals(1, refreshes.get());
-    assertEquals(2, api.requests().size());
+    assertEquals(2, api.requestCount());
   }
 
   @Test
@@ -412,16 +426,24 @@ class ReceiptSenderTest {
     ReceiptSendException e = failure(track(builder().tokens(tokens).build()).sendRead(MessageName.of("c", "m")));
     assertInstanceOf(ReceiptSendException.NoToken.class, e);
     assertEquals("no access token: IOException: token endpoint unreachable (0 attempts)", e.getMessage());
-    assertEquals(0, api.requests().size());
+    assertEquals(0, api.requestCount());
   }
 
   @Test
   void neverHasMoreThanMaxInFlightUnder500ConcurrentSends() throws Exception {
-    api.onRequest(s -> {
+    // the first eight calls wait until all eight are in: if the sender allowed more in flight, a
+    // ninth would arrive meanwhile and raise the maximum above eight
+    AtomicInteger current = new AtomicInteger();
+    AtomicInteger maxConcurrent = new AtomicInteger();
+    CountDownLatch eight = new CountDownLatch(8);
+    answerWith(request -> {
+      maxConcurrent.accumulateAndGet(current.incrementAndGet(), Math::max);
       try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        eight.countDown();
+        eight.await(10, TimeUnit.SECONDS);
+        return Answer.ok();
+      } finally {
+        current.decrementAndGet();
       }
     });
     ReceiptSender sender = track(builder().maxInFlight(8).build());
@@ -435,9 +457,9 @@ class ReceiptSenderTest {
       assertEquals(names.get(i), r.message());
       assertEquals("conversations/c/messages/m" + i + "/receipt", r.receiptName());
     }
-    assertEquals(500, api.requests().size());
-    assertTrue(api.maxConcurrent() <= 8, "max concurrent " + api.maxConcurrent());
-    assertTrue(api.maxConcurrent() >= 2, "max concurrent " + api.maxConcurrent());
+    assertEquals(500, api.requestCount());
+    assertEquals(0, eight.getCount(), "eight calls were in flight at once");
+    assertEquals(8, maxConcurrent.get());
   }
 
   @Test
@@ -447,16 +469,16 @@ class ReceiptSenderTest {
     SendResult second = sender.sendReadAndWait(MessageName.of("c", "m"));
     assertFalse(first.skipped());
     assertEquals(new SendResult(MessageName.of("c", "m"), "conversations/c/messages/m/receipt", 0, 0, true), second);
-    assertEquals(1, api.requests().size());
+    assertEquals(1, api.requestCount());
   }
 
   @Test
   void sendsAgainAfterAFailure() throws Exception {
-    api.script(Reply.of(404));
+    enqueue(Answer.status(404));
     ReceiptSender sender = track(builder().build());
     failure(sender.sendRead(MessageName.of("c", "m")));
     assertFalse(sender.sendReadAndWait(MessageName.of("c", "m")).skipped());
-    assertEquals(2, api.requests().size());
+    assertEquals(2, api.requestCount());
   }
 
   @Test
@@ -464,7 +486,7 @@ class ReceiptSenderTest {
     ReceiptSender sender = track(builder().skipRepeats(false).build());
     sender.sendReadAndWait(MessageName.of("c", "m"));
     assertFalse(sender.sendReadAndWait(MessageName.of("c", "m")).skipped());
-    assertEquals(2, api.requests().size());
+    assertEquals(2, api.requestCount());
   }
 
   @Test
@@ -474,12 +496,12 @@ class ReceiptSenderTest {
     sender.sendReadAndWait(MessageName.of("c", "b"));
     assertTrue(sender.sendReadAndWait(MessageName.of("c", "b")).skipped());
     assertFalse(sender.sendReadAndWait(MessageName.of("c", "a")).skipped());
-    assertEquals(3, api.requests().size());
+    assertEquals(3, api.requestCount());
   }
 
   @Test
   void closeDrainsSendsWaitingForARetry() throws Exception {
-    api.script(Reply.of(503));
+    enqueue(Answer.status(503));
     RetryPolicy slow = new RetryPolicy(3, Duration.ofMillis(200), 1, Duration.ofMillis(200), Duration.ofMinutes(1));
     ManualScheduler timer = new ManualScheduler();
     ReceiptSender sender = builder().retryPolicy(slow).jitter(() -> 0.99).scheduler(timer).build();
@@ -502,7 +524,7 @@ class ReceiptSenderTest {
 
   @Test
   void defaultClientPrefersHttp2AndStillTalksHttp11() throws Exception {
-    ReceiptSender sender = track(ReceiptSender.builder().apiRoot(api.root())
+    ReceiptSender sender = track(ReceiptSender.builder().apiRoot(api.uri())
         .tokens(AccessTokenProvider.fixed(TOKEN)).build());
     assertEquals(200, sender.sendReadAndWait(MessageName.of("c", "m")).status());
   }

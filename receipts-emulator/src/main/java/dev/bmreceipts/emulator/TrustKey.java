@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.bmreceipts.demo;
+package dev.bmreceipts.emulator;
 
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -32,11 +31,13 @@ import java.util.Optional;
  * @param key the RSA public key
  * @param clientEmail the key's {@code client_email} when read from a key JSON; assertions must then
  *     be issued by it
+ * @param tokenUri the key's {@code token_uri} when read from a key JSON: an accepted audience
  */
-record TrustKey(RSAPublicKey key, Optional<String> clientEmail) {
+record TrustKey(RSAPublicKey key, Optional<String> clientEmail, Optional<String> tokenUri) {
   TrustKey {
     Objects.requireNonNull(key, "key cannot be null");
     Objects.requireNonNull(clientEmail, "clientEmail cannot be null, use Optional.empty()");
+    Objects.requireNonNull(tokenUri, "tokenUri cannot be null, use Optional.empty()");
   }
 
   /**
@@ -50,7 +51,7 @@ record TrustKey(RSAPublicKey key, Optional<String> clientEmail) {
     if (text.startsWith("{")) {
       return fromKeyJson(text);
     }
-    return new TrustKey(fromPem(text), Optional.empty());
+    return new TrustKey(fromPem(text), Optional.empty(), Optional.empty());
   }
 
   private static TrustKey fromKeyJson(String text) {
@@ -58,17 +59,21 @@ record TrustKey(RSAPublicKey key, Optional<String> clientEmail) {
     try (JsonReader r = Json.createReader(
         new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))) {
       o = r.readObject();
-    } catch (JsonException | ClassCastException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       throw new IllegalArgumentException("not a service-account key: malformed JSON");
     }
     JsonValue pk = o.get("private_key");
     if (pk == null || pk.getValueType() != JsonValue.ValueType.STRING) {
       throw new IllegalArgumentException("not a service-account key: no \"private_key\" string");
     }
-    JsonValue email = o.get("client_email");
-    Optional<String> clientEmail = email != null && email.getValueType() == JsonValue.ValueType.STRING
-        ? Optional.of(o.getString("client_email")) : Optional.empty();
-    return new TrustKey(fromPem(o.getString("private_key")), clientEmail);
+    return new TrustKey(fromPem(o.getString("private_key")), string(o, "client_email"),
+        string(o, "token_uri"));
+  }
+
+  private static Optional<String> string(JsonObject o, String name) {
+    JsonValue v = o.get(name);
+    return v != null && v.getValueType() == JsonValue.ValueType.STRING
+        ? Optional.of(o.getString(name)) : Optional.empty();
   }
 
   private static RSAPublicKey fromPem(String pem) {
