@@ -49,6 +49,9 @@ import java.util.Set;
  *   <li>{@code 200 ok} (also for unknown kinds and for deliveries seen before)
  *   <li>{@code 500 listener failed; retry later}
  *   <li>{@code 503 duplicate delivery in progress; retry later} (with {@code Retry-After: 1})
+ *   <li>{@code 503 dedupe store unavailable; retry later} (with {@code Retry-After: 5}) when the
+ *       {@link Deduplicator} threw while claiming or committing: nothing is acknowledged that the
+ *       store did not record
  * </ul>
  *
  * <p>Checks run in that order and each answers before any listener runs. Receipts and other
@@ -83,6 +86,8 @@ public final class Webhook {
       WebhookResponse.text(500, "listener failed; retry later");
   static final WebhookResponse BUSY =
       WebhookResponse.text(503, "duplicate delivery in progress; retry later", "Retry-After", "1");
+  static final WebhookResponse STORE_UNAVAILABLE =
+      WebhookResponse.text(503, "dedupe store unavailable; retry later", "Retry-After", "5");
   static final WebhookResponse UNREADABLE = WebhookResponse.text(400, "could not read the body");
 
   private final String clientToken;
@@ -315,7 +320,12 @@ public final class Webhook {
     int freshCount = 0;
     boolean done = false;
     try {
-      int looked = claimAll(keys, count, request, claims, entries);
+      int looked;
+      try {
+        looked = claimAll(keys, count, request, claims, entries);
+      } catch (RuntimeException e) {
+        return storeFailed("claim", e);
+      }
       if (request && claims[0] == Deduplicator.Claim.DELIVERED) {
         done = true;
         return OK;
@@ -339,7 +349,11 @@ public final class Webhook {
           l.onReceipts(batch);
         }
       }
-      finishAll(keys, claims, entries, count, true);
+      try {
+        finishAll(keys, claims, entries, count, true);
+      } catch (RuntimeException e) {
+        return storeFailed("commit", e);
+      }
       done = true;
       if (outcome != null) {
         outcome.receipts = freshCount;
@@ -353,7 +367,11 @@ public final class Webhook {
     } finally {
       if (!done) {
         // claims[i] is null for each key not looked at, even when a claim threw
-        finishAll(keys, claims, entries, count, false);
+        try {
+          finishAll(keys, claims, entries, count, false);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "dedupe store failed to release a request's claims", e);
+        }
       }
     }
   }
@@ -407,7 +425,12 @@ public final class Webhook {
     boolean claimed = false;
     try {
       if (key != null) {
-        Deduplicator.Claim c = deduplicator.claim(key);
+        Deduplicator.Claim c;
+        try {
+          c = deduplicator.claim(key);
+        } catch (RuntimeException e) {
+          return storeFailed("claim", e);
+        }
         if (c == Deduplicator.Claim.DELIVERED) {
           done = true;
           return OK;
@@ -421,7 +444,11 @@ public final class Webhook {
         l.onPayload(payload);
       }
       if (claimed) {
-        deduplicator.commit(key);
+        try {
+          deduplicator.commit(key);
+        } catch (RuntimeException e) {
+          return storeFailed("commit", e);
+        }
       }
       done = true;
       return OK;
@@ -432,9 +459,20 @@ public final class Webhook {
       return LISTENER_FAILED;
     } finally {
       if (claimed && !done) {
-        deduplicator.release(key);
+        try {
+          deduplicator.release(key);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "dedupe store failed to release a request's claim", e);
+        }
       }
     }
+  }
+
+  /** The answer when the dedupe store threw: {@code 503}, so that Google redelivers. */
+  private static WebhookResponse storeFailed(String phase, RuntimeException e) {
+    LOG.log(Level.WARNING, () -> "dedupe store failed to " + phase + "; answered 503: "
+        + e.getMessage());
+    return STORE_UNAVAILABLE;
   }
 
   private static boolean contains(String[] keys, int count, String key) {
