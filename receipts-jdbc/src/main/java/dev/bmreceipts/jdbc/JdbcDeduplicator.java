@@ -87,12 +87,6 @@ final class JdbcDeduplicator implements Deduplicator {
 
   @Override
   public Batch claimAll(List<String> keys, boolean firstIsRequest) {
-    Session left = current.get();
-    if (left != null) {
-      // a request of this thread that was never finished: its keys wait for their lease
-      LOG.log(Level.WARNING, "a batch was neither committed nor released; closing it");
-      left.close();
-    }
     Session s = new Session(store.nextOwner());
     Claim[] all = s.claim(keys);
     // the contract's view: claiming stops at a delivered request id or at the first busy key;
@@ -118,6 +112,9 @@ final class JdbcDeduplicator implements Deduplicator {
     if (s.held.isEmpty()) {
       s.close();
     } else {
+      // the newest batch of the thread gets its listeners' rows; an older one that is still
+      // open (a host finishing batches out of order) is current again once this one finishes
+      s.previous = current.get();
       current.set(s);
     }
     return new Batch() {
@@ -202,6 +199,7 @@ final class JdbcDeduplicator implements Deduplicator {
     final Set<String> held = new HashSet<>();
     final List<InboxRow> rows = new ArrayList<>();
     Connection connection;
+    Session previous;
     boolean finished;
 
     Session(long owner) {
@@ -295,8 +293,17 @@ final class JdbcDeduplicator implements Deduplicator {
       finished = true;
       rows.clear();
       if (current.get() == this) {
-        current.remove();
+        Session p = previous;
+        while (p != null && p.finished) {
+          p = p.previous;
+        }
+        if (p == null) {
+          current.remove();
+        } else {
+          current.set(p);
+        }
       }
+      previous = null;
       if (connection != null) {
         try {
           connection.close();

@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -449,9 +448,5 @@ public final class JdbcStore {
       }
       return d;
     }
-  }
-
-  static Instant now(Clock clock) {
-    return clock.instant();
   }
 }

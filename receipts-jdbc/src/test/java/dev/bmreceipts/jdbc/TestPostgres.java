@@ -103,8 +103,10 @@ final class TestPostgres implements AutoCloseable {
     requireOwn();
     run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("db").toString(), "-l",
         data.resolve("log").toString(), "-w", "-t", "60", "-o",
+        // fsync off: only a machine crash could lose a commit; synchronous_commit stays on, so
+        // that an immediate stop loses nothing acknowledged
         "-p " + port + " -k " + data + " -c listen_addresses=127.0.0.1 -c fsync=off"
-            + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            + " -c max_connections=300",
         "start"));
   }
 
