@@ -12,6 +12,8 @@ module dev.bmreceipts.demo {
   requires dev.bmreceipts.http;
   // service-account credentials for --credentials
   requires dev.bmreceipts.auth;
+  // --store: the shared PostgreSQL store (the driver is found by java.sql at run time)
+  requires dev.bmreceipts.jdbc;
 
   exports dev.bmreceipts.demo;
 }

@@ -16,6 +16,8 @@ import dev.bmreceipts.http.WebhookOutcome;
 import dev.bmreceipts.http.WebhookServer;
 import dev.bmreceipts.http.journal.Journal;
 import dev.bmreceipts.http.metrics.ReceiptMetrics;
+import dev.bmreceipts.jdbc.JdbcStore;
+import dev.bmreceipts.jdbc.StoreException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -30,9 +32,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
 
 /**
  * The running {@code serve} service: the webhook at its path, {@code GET /healthz} and
@@ -64,18 +68,30 @@ final class ReceiptService implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final Optional<JdbcStore> store;
+  private final ScheduledExecutorService purges = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "serve-store-purge");
+    t.setDaemon(true);
+    return t;
+  });
   private final WebhookServer server;
   private final URI uri;
 
   private ReceiptService(ServeCommand.Config config, PrintStream out,
-      Optional<Journal.Writer> journal, Optional<ReceiptSender> sender) throws IOException {
+      Optional<Journal.Writer> journal, Optional<ReceiptSender> sender,
+      Optional<JdbcStore> store) throws IOException {
     this.config = config;
     this.out = out;
     this.journal = journal;
     this.sender = sender;
+    this.store = store;
     Webhook.Builder webhook = Webhook.builder().threads(config.threads()).observer(this::observe);
     config.clientToken().ifPresent(webhook::clientToken);
     config.signingKey().ifPresent(webhook::signingKey);
+    // the shared store: its listeners stage the request's rows, which its commit writes with the
+    // dedupe keys, after every listener returned
+    store.ifPresent(s -> webhook.deduplicator(s.deduplicator())
+        .receiptListener(s.receiptListener()).payloadListener(s.payloadListener()));
     // the journal first: a receipt is on disk before anything else sees it, and before the 2xx
     journal.ifPresent(webhook::receiptListener);
     webhook.receiptListener(metrics);
@@ -90,6 +106,33 @@ final class ReceiptService implements AutoCloseable {
     this.server = webhook.build().start(config.host(), config.port(), config.path());
     server.serve("/", this::route);
     this.uri = ServeCommand.url(config.host(), server.port(), config.path());
+    store.ifPresent(s -> purges.scheduleWithFixedDelay(() -> purge(s), 1, 1, TimeUnit.MINUTES));
+  }
+
+  private static void purge(JdbcStore store) {
+    try {
+      store.purgeExpired(10_000);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not purge expired dedupe keys: " + e.getMessage());
+    }
+  }
+
+  /** The store for {@code --store}, its schema applied or checked; empty without it. */
+  private static Optional<JdbcStore> store(ServeCommand.Config config) throws CommandFailure {
+    if (config.store().isEmpty()) {
+      return Optional.empty();
+    }
+    DataSource ds = config.store().get().dataSource();
+    try {
+      if (config.storeMigrate()) {
+        JdbcStore.migrate(ds);
+      }
+      JdbcStore store = JdbcStore.builder(ds).build();
+      store.checkSchema();
+      return Optional.of(store);
+    } catch (StoreException e) {
+      throw new CommandFailure("store " + config.store().get().masked() + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -107,7 +150,7 @@ final class ReceiptService implements AutoCloseable {
       if (config.autoRead()) {
         sender = Optional.of(sender(config.credentials()));
       }
-      return new ReceiptService(config, out, journal, sender);
+      return new ReceiptService(config, out, journal, sender, store(config));
     } catch (CommandFailure | IOException | RuntimeException e) {
       sender.ifPresent(ReceiptSender::close);
       journal.ifPresent(Journal.Writer::close);
@@ -141,7 +184,8 @@ final class ReceiptService implements AutoCloseable {
   String startupLine() {
     return "serving " + uri + "; signatures "
         + (config.signingKey().isPresent() ? "checked" : "NOT CHECKED (no signing key)")
-        + "; journal " + config.journal().map(Object::toString).orElse("none");
+        + "; journal " + config.journal().map(Object::toString).orElse("none")
+        + config.store().map(u -> "; store " + u.masked()).orElse("");
   }
 
   /** The webhook's URL. */
@@ -280,6 +324,7 @@ final class ReceiptService implements AutoCloseable {
       return;
     }
     server.close(DRAIN);
+    purges.shutdownNow();
     autoReads.shutdown();
     try {
       autoReads.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS);

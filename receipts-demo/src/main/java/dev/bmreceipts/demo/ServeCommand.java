@@ -31,6 +31,10 @@ final class ServeCommand implements Command {
             "X-Goog-Signature key (default: the client token; with neither, NOT checked)"),
         Opt.value("--journal", "FILE", null, null,
             "append each accepted receipt as a JSON line, flushed before the 2xx"),
+        Opt.secret("--store", "URL", "BM_STORE_URL",
+            "jdbc:postgresql://… : dedupe and inbox in PostgreSQL, shared by every instance"
+            + " (user and password from the URL or PGUSER/PGPASSWORD)"),
+        Opt.flag("--store-migrate", "apply the store's shipped schema at start (needs --store)"),
         Opt.flag("--auto-read",
             "send a READ receipt for every user message (needs --credentials or --access-token)")));
     o.addAll(Credentials.options("for --auto-read"));
@@ -63,10 +67,13 @@ final class ServeCommand implements Command {
    * @param credentials where READ receipts go and how they are authorized
    * @param threads the webhook's handler threads
    * @param quiet whether to skip the per-receipt stdout line
+   * @param store the shared PostgreSQL store; empty for the in-memory one
+   * @param storeMigrate whether to apply the store's schema at start
    */
   record Config(String host, int port, String path, Optional<String> clientToken,
       Optional<String> signingKey, Optional<Path> journal, boolean autoRead,
-      Credentials credentials, int threads, boolean quiet) {
+      Credentials credentials, int threads, boolean quiet, Optional<StoreUrl> store,
+      boolean storeMigrate) {
     Config {
       Objects.requireNonNull(host, "host cannot be null");
       Objects.requireNonNull(path, "path cannot be null");
@@ -74,13 +81,15 @@ final class ServeCommand implements Command {
       Objects.requireNonNull(signingKey, "signingKey cannot be null, use Optional.empty()");
       Objects.requireNonNull(journal, "journal cannot be null, use Optional.empty()");
       Objects.requireNonNull(credentials, "credentials cannot be null");
+      Objects.requireNonNull(store, "store cannot be null, use Optional.empty()");
     }
 
     @Override
     public String toString() {
       return "Config[" + host + ":" + port + path + ", signatures "
           + (signingKey.isPresent() ? "checked" : "not checked") + ", journal "
-          + journal.map(Path::toString).orElse("none") + ", autoRead=" + autoRead + "]";
+          + journal.map(Path::toString).orElse("none") + ", store "
+          + store.map(StoreUrl::masked).orElse("in memory") + ", autoRead=" + autoRead + "]";
     }
   }
 
@@ -102,8 +111,14 @@ final class ServeCommand implements Command {
     }
     int threads = args.integer("--threads", 1, 1024)
         .orElse(Math.min(1024, 2 * Runtime.getRuntime().availableProcessors()));
+    Optional<StoreUrl> store = args.value("--store").isPresent()
+        ? Optional.of(StoreUrl.of(args, "--store")) : Optional.empty();
+    boolean storeMigrate = args.flag("--store-migrate");
+    if (storeMigrate && store.isEmpty()) {
+      throw new UsageException("serve: --store-migrate needs --store");
+    }
     return new Config(host, port, path, clientToken, signingKey, journal, autoRead, credentials,
-        threads, args.flag("--quiet"));
+        threads, args.flag("--quiet"), store, storeMigrate);
   }
 
   @Override
