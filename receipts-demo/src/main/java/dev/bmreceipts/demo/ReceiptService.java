@@ -127,7 +127,7 @@ final class ReceiptService implements AutoCloseable {
       if (config.storeMigrate()) {
         JdbcStore.migrate(ds);
       }
-      JdbcStore store = JdbcStore.builder(ds).build();
+      JdbcStore store = JdbcStore.builder(ds).lease(config.storeLease()).build();
       store.checkSchema();
       return Optional.of(store);
     } catch (StoreException e) {

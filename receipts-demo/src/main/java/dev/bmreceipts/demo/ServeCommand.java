@@ -2,6 +2,7 @@ package dev.bmreceipts.demo;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +36,8 @@ final class ServeCommand implements Command {
             "jdbc:postgresql://… : dedupe and inbox in PostgreSQL, shared by every instance"
             + " (user and password from the URL or PGUSER/PGPASSWORD)"),
         Opt.flag("--store-migrate", "apply the store's shipped schema at start (needs --store)"),
+        Opt.value("--store-lease", "SECONDS", null, "30",
+            "how long a claim holds its keys before another instance may take them over"),
         Opt.flag("--auto-read",
             "send a READ receipt for every user message (needs --credentials or --access-token)")));
     o.addAll(Credentials.options("for --auto-read"));
@@ -69,11 +72,12 @@ final class ServeCommand implements Command {
    * @param quiet whether to skip the per-receipt stdout line
    * @param store the shared PostgreSQL store; empty for the in-memory one
    * @param storeMigrate whether to apply the store's schema at start
+   * @param storeLease the store's lease on claimed keys
    */
   record Config(String host, int port, String path, Optional<String> clientToken,
       Optional<String> signingKey, Optional<Path> journal, boolean autoRead,
       Credentials credentials, int threads, boolean quiet, Optional<StoreUrl> store,
-      boolean storeMigrate) {
+      boolean storeMigrate, Duration storeLease) {
     Config {
       Objects.requireNonNull(host, "host cannot be null");
       Objects.requireNonNull(path, "path cannot be null");
@@ -117,8 +121,9 @@ final class ServeCommand implements Command {
     if (storeMigrate && store.isEmpty()) {
       throw new UsageException("serve: --store-migrate needs --store");
     }
+    Duration lease = Duration.ofSeconds(args.integer("--store-lease", 1, 3600).orElseThrow());
     return new Config(host, port, path, clientToken, signingKey, journal, autoRead, credentials,
-        threads, args.flag("--quiet"), store, storeMigrate);
+        threads, args.flag("--quiet"), store, storeMigrate, lease);
   }
 
   @Override
