@@ -150,20 +150,20 @@ class StoreIT {
           return null;
         }));
       }
-      assertTrue(third.await(150, TimeUnit.SECONDS), "a third delivered: " + statuses);
+      assertTrue(third.await(240, TimeUnit.SECONDS), "a third delivered: " + statuses);
       // kill -9 one instance mid-run; the balancer stops sending it requests
       Instance killed = instances.get(1);
       killed.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       live.remove(killed);
 
-      assertTrue(twoThirds.await(150, TimeUnit.SECONDS), "two thirds delivered: " + statuses);
+      assertTrue(twoThirds.await(240, TimeUnit.SECONDS), "two thirds delivered: " + statuses);
       pg.stopServer();
       // from here until the restart no request can commit: none may be answered 200
       dbDown.set(true);
       assertTrue(down503.await(30, TimeUnit.SECONDS), "503 while PostgreSQL is down");
       dbDown.set(false);
       pg.startServer();
-      assertTrue(finished.await(150, TimeUnit.SECONDS), "every payload delivered: " + remaining
+      assertTrue(finished.await(240, TimeUnit.SECONDS), "every payload delivered: " + remaining
           + " left, statuses " + statuses);
       for (Future<?> w : workers) {
         w.get(10, TimeUnit.SECONDS);

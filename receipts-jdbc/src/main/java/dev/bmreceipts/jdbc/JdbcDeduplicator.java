@@ -43,46 +43,52 @@ final class JdbcDeduplicator implements Deduplicator {
     Claim c = s.claim(List.of(key))[0];
     if (c == Claim.CLAIMED) {
       s.held.add(key);
-      current.set(s);
-    } else if (s.held.isEmpty()) {
+      if (current.get() != s) {
+        s.previous = current.get();
+        current.set(s);
+      }
+    } else if (s.held.isEmpty() && s.toCommit.isEmpty() && s.toDrop.isEmpty()) {
       s.close();
     }
     return c;
   }
 
+  /**
+   * Marks {@code key} for commit; the thread's keys are committed, with the rows its listeners
+   * staged, in one statement when its last claimed key is committed or released.
+   *
+   * @throws StoreException when that statement fails; nothing of it was recorded
+   * @throws IllegalStateException when this thread holds no claim of {@code key}
+   */
   @Override
   public void commit(String key) {
-    Session s = held(key);
-    try {
-      s.commit(List.of(key), List.of());
-    } finally {
-      s.held.remove(key);
-      if (s.held.isEmpty()) {
-        s.close();
-      }
-    }
-  }
-
-  @Override
-  public void release(String key) {
-    Session s = held(key);
-    try {
-      s.release(List.of(key));
-    } finally {
-      s.held.remove(key);
-      if (s.held.isEmpty()) {
-        s.close();
-      }
-    }
-  }
-
-  private Session held(String key) {
     Session s = current.get();
-    if (s == null || !s.held.contains(key)) {
+    if (s == null || !s.held.remove(key)) {
       throw new IllegalStateException("key not claimed on this thread: commit or release a key"
           + " on the thread that claimed it");
     }
-    return s;
+    s.toCommit.add(key);
+    if (s.held.isEmpty()) {
+      s.flush();
+    }
+  }
+
+  /**
+   * Marks {@code key} for release, done with the thread's other keys when its last claimed key is
+   * committed or released. A key this thread does not hold is ignored: after a failed commit
+   * there is nothing left to release. Never throws: keys it could not release are taken over when
+   * their lease ends.
+   */
+  @Override
+  public void release(String key) {
+    Session s = current.get();
+    if (s == null || !s.held.remove(key)) {
+      return;
+    }
+    s.toDrop.add(key);
+    if (s.held.isEmpty()) {
+      s.flush();
+    }
   }
 
   @Override
@@ -128,26 +134,21 @@ final class JdbcDeduplicator implements Deduplicator {
       @Override
       public void commit() {
         finish();
-        if (s.held.isEmpty()) {
-          return;
-        }
-        try {
-          s.commit(passed, dropped);
-        } finally {
-          s.close();
+        if (!s.held.isEmpty()) {
+          s.toCommit.addAll(passed);
+          s.toDrop.addAll(dropped);
+          s.held.clear();
+          s.flush();
         }
       }
 
       @Override
       public void release() {
         finish();
-        if (s.held.isEmpty()) {
-          return;
-        }
-        try {
-          s.release(new ArrayList<>(s.held));
-        } finally {
-          s.close();
+        if (!s.held.isEmpty()) {
+          s.toDrop.addAll(s.held);
+          s.held.clear();
+          s.flush();
         }
       }
 
@@ -196,7 +197,11 @@ final class JdbcDeduplicator implements Deduplicator {
   /** One request's claims, staged rows and connection; used by its thread only. */
   private final class Session {
     final long owner;
+    /** Keys claimed and neither committed nor released yet. */
     final Set<String> held = new HashSet<>();
+    /** Keys committed or released, written when {@link #held} is empty. */
+    final List<String> toCommit = new ArrayList<>();
+    final List<String> toDrop = new ArrayList<>();
     final List<InboxRow> rows = new ArrayList<>();
     Connection connection;
     Session previous;
@@ -226,9 +231,36 @@ final class JdbcDeduplicator implements Deduplicator {
           return claims;
         }
       } catch (SQLException e) {
-        // one statement, one transaction: a claim that failed holds nothing
-        close();
+        // one statement, one transaction: a claim that failed holds nothing; keys claimed
+        // before it still wait for their commit or release
+        if (held.isEmpty() && toCommit.isEmpty() && toDrop.isEmpty()) {
+          close();
+        } else {
+          dropConnection();
+        }
         throw store.failed("claim", e);
+      }
+    }
+
+    /** Writes the committed and released keys in one statement, then ends the session. */
+    void flush() {
+      try {
+        if (toCommit.isEmpty()) {
+          release(toDrop);
+          return;
+        }
+        try {
+          commit(toCommit, toDrop);
+        } catch (StoreException e) {
+          // nothing was recorded: give the keys back now if the database lets us (if the lease
+          // was lost they are another request's, and the statement touches none of them)
+          List<String> all = new ArrayList<>(toCommit);
+          all.addAll(toDrop);
+          release(all);
+          throw e;
+        }
+      } finally {
+        close();
       }
     }
 
@@ -256,7 +288,7 @@ final class JdbcDeduplicator implements Deduplicator {
           }
         }
       } catch (SQLException e) {
-        close();
+        dropConnection();
         if (e.getMessage() != null && e.getMessage().contains(Statements.LEASE_LOST)) {
           throw new StoreException("commit failed: the lease on a key ran out and another"
               + " request took it over; nothing was recorded", e);
@@ -275,7 +307,7 @@ final class JdbcDeduplicator implements Deduplicator {
           ps.executeUpdate();
         }
       } catch (SQLException e) {
-        close();
+        dropConnection();
         // not thrown: the keys stay in flight until their lease runs out, then are taken over
         LOG.log(Level.WARNING, () -> "could not release " + keys.size() + " claimed keys; they are"
             + " taken over when their lease ends: " + JdbcStore.oneLine(e));
@@ -287,6 +319,17 @@ final class JdbcDeduplicator implements Deduplicator {
         connection = store.connect();
       }
       return connection;
+    }
+
+    void dropConnection() {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          LOG.log(Level.DEBUG, "closing a connection failed", e);
+        }
+        connection = null;
+      }
     }
 
     void close() {

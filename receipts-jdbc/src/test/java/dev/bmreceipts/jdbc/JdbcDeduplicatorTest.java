@@ -97,6 +97,31 @@ class JdbcDeduplicatorTest {
   }
 
   @Test
+  void keysCommittedOneByOneAreWrittenTogetherSoAFailureRecordsNoneOfThem() {
+    MutableClock clock = new MutableClock();
+    JdbcStore slow = store(TestPostgres.shared().dataSource(), clock);
+    JdbcStore other = store(TestPostgres.shared().dataSource(), clock);
+    Deduplicator d = slow.deduplicator();
+    // the webhook's key-by-key path: the request id first, then its receipt
+    assertEquals(Claim.CLAIMED, d.claim("request R"));
+    assertEquals(Claim.CLAIMED, d.claim(M_READ));
+    stageOnThisThread(slow);
+    clock.advance(Duration.ofSeconds(31));
+    Batch taken = other.deduplicator().claimAll(List.of(M_READ), false);
+    assertEquals(Claim.CLAIMED, taken.claim(0));
+    d.commit("request R");
+    assertThrows(StoreException.class, () -> d.commit(M_READ));
+    d.release("request R");
+    d.release(M_READ);
+    // had the request id been committed alone, its redelivery would be answered 200 and the
+    // receipt lost; it is not delivered, and nothing is in the inbox
+    assertEquals(0, Db.count(ds, "SELECT count(*) FROM " + prefix + "inbox"));
+    taken.release();
+    assertEquals(List.of(Claim.CLAIMED, Claim.CLAIMED),
+        claims(other.deduplicator().claimAll(List.of("request R", M_READ), true), 2));
+  }
+
+  @Test
   void exactlyOneWinnerPerKeyAcrossEightThreadsAndTwoDataSources() throws Exception {
     MutableClock clock = new MutableClock();
     JdbcStore[] instances = {store(TestPostgres.shared().dataSource(), clock),
