@@ -46,9 +46,9 @@ import javax.sql.DataSource;
  *       and receipt listener, {@code C} client threads posting signed payloads over keep-alive
  *       connections, {@code C} server threads.
  *   <li><b>bare</b>: {@code C} threads running, per payload, the same statements
- *       ({@link JdbcStore#sql()}) the webhook's store ran, counted per payload from the webhook
- *       round before it: with a webhook that claims key by key, a claim and a commit per key;
- *       with one that claims its keys as a batch, one claim and one commit.
+ *       ({@link JdbcStore#sql()}) the webhook's store ran, as counted in the webhook round before
+ *       it: with a webhook that claims key by key, one claim per key and one commit; with one
+ *       that claims its keys as a batch, one claim and one commit.
  * </ul>
  *
  * <p>Both use the same {@link DataSource}: one connection per thread, kept (the connection set-up a
@@ -109,8 +109,8 @@ public final class JdbcBench {
         Result a = webhookRound(server.uri(), "w" + r, payloads, concurrency);
         double perPayload = (double) (ds.statements.sum() - before) / payloads;
         before = ds.statements.sum();
-        Result b = bareRound(store.sql(), ds, "b" + r, payloads, concurrency,
-            (int) Math.round(perPayload / 2));
+        // the webhook's claims: key by key (2 claims + 1 commit) or as one batch (1 + 1)
+        Result b = bareRound(store.sql(), ds, "b" + r, payloads, concurrency, perPayload > 2.5);
         double barePerPayload = (double) (ds.statements.sum() - before) / payloads;
         ok &= a.failures == 0 && b.failures == 0;
         double ratio = a.perSecond() / b.perSecond();
@@ -186,19 +186,20 @@ public final class JdbcBench {
 
   /** The store's statements, as the webhook's store ran them, with the same parameters. */
   private static Result bareRound(JdbcStore.Sql sql, DataSource ds, String round, int payloads,
-      int concurrency, int statementsPerPhase) throws Exception {
+      int concurrency, boolean keyByKey) throws Exception {
     AtomicInteger owners = new AtomicInteger();
     return run(payloads, concurrency, (thread, i) -> {
       String request = "request " + round + "-" + i;
       String receipt = "conversations/" + round + "/messages/m" + i + "|READ";
-      List<List<String>> phases = statementsPerPhase >= 2
-          ? List.of(List.of(request), List.of(receipt)) : List.of(List.of(request, receipt));
+      List<String> keys = List.of(request, receipt);
+      List<List<String>> claims = keyByKey ? List.of(List.of(request), List.of(receipt))
+          : List.of(keys);
       long owner = owners.incrementAndGet();
       Instant now = Instant.now();
       try (Connection c = ds.getConnection()) {
-        for (List<String> keys : phases) {
+        for (List<String> claim : claims) {
           try (PreparedStatement ps = c.prepareStatement(sql.claim())) {
-            ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+            ps.setArray(1, c.createArrayOf("text", claim.toArray()));
             ps.setLong(2, owner);
             ps.setObject(3, OffsetDateTime.ofInstant(now.plusSeconds(30), ZoneOffset.UTC));
             ps.setObject(4, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
@@ -212,26 +213,23 @@ public final class JdbcBench {
             }
           }
         }
-        for (List<String> keys : phases) {
-          try (PreparedStatement ps = c.prepareStatement(sql.commit())) {
-            ps.setObject(1, OffsetDateTime.ofInstant(now.plus(Duration.ofDays(8)),
-                ZoneOffset.UTC));
-            ps.setArray(2, c.createArrayOf("text", keys.toArray()));
-            ps.setLong(3, owner);
-            ps.setArray(4, c.createArrayOf("text", new String[0]));
-            ps.setLong(5, owner);
-            boolean rowHere = keys.contains(receipt);
-            String[][] columns = {{receipt}, {"RECEIPT"}, {"brands/b/agents/a"}, {round}, {""},
-                {round + "-" + i}, {"conversations/" + round + "/messages/m" + i}, {"READ"},
-                {"2024-05-01T10:00:00Z"}, {"2024-05-01T10:00:01Z"}, {null}};
-            for (int col = 0; col < columns.length; col++) {
-              ps.setArray(6 + col, c.createArrayOf("text", rowHere ? columns[col] : new String[0]));
-            }
-            ps.setInt(17, keys.size());
-            ps.setQueryTimeout(5);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-            }
+        try (PreparedStatement ps = c.prepareStatement(sql.commit())) {
+          ps.setObject(1, OffsetDateTime.ofInstant(now.plus(Duration.ofDays(8)),
+              ZoneOffset.UTC));
+          ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+          ps.setLong(3, owner);
+          ps.setArray(4, c.createArrayOf("text", new String[0]));
+          ps.setLong(5, owner);
+          String[][] columns = {{receipt}, {"RECEIPT"}, {"brands/b/agents/a"}, {round}, {""},
+              {round + "-" + i}, {"conversations/" + round + "/messages/m" + i}, {"READ"},
+              {"2024-05-01T10:00:00Z"}, {"2024-05-01T10:00:01Z"}, {null}};
+          for (int col = 0; col < columns.length; col++) {
+            ps.setArray(6 + col, c.createArrayOf("text", columns[col]));
+          }
+          ps.setInt(17, keys.size());
+          ps.setQueryTimeout(5);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
           }
         }
       }

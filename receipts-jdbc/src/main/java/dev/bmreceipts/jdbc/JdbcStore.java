@@ -98,7 +98,9 @@ public final class JdbcStore {
    * The shared dedupe store. Its {@link Deduplicator#claimAll} claims a request's keys in one
    * statement; its batch's {@code commit()} writes the keys and the rows the store's listeners
    * staged in one statement, {@code release()} drops them in one. {@code claim}, {@code commit}
-   * and {@code release} of single keys work too, one statement each, on the claiming thread.
+   * and {@code release} of single keys work too, on the claiming thread: one statement per claim,
+   * and the thread's commits and releases written together, in one statement, when its last
+   * claimed key is committed or released (so a failure records none of a request's keys).
    */
   public Deduplicator deduplicator() {
     return deduplicator;
