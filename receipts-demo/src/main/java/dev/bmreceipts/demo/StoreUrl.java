@@ -55,6 +55,13 @@ final class StoreUrl {
     return PASSWORD.matcher(url).replaceAll("$1***");
   }
 
+  /** The driver properties besides the URL (user and password from the environment, timeouts). */
+  Properties properties() {
+    Properties p = new Properties();
+    p.putAll(properties);
+    return p;
+  }
+
   /** A new connection per {@code getConnection()}. */
   DataSource dataSource() {
     return new DataSource() {

@@ -54,6 +54,23 @@ class StoreUrlTest {
   }
 
   @Test
+  void userAndPasswordComeFromTheUrlElseFromPguserAndPgpassword() throws Exception {
+    Map<String, String> env = Map.of("PGUSER", "envuser", "PGPASSWORD", "envpass");
+    StoreUrl fromEnv = ServeCommand.config(Args.parse(new ServeCommand(),
+        List.of("--store", "jdbc:postgresql://db/bm"), env)).store().orElseThrow();
+    assertEquals("envuser", fromEnv.properties().getProperty("user"));
+    assertEquals("envpass", fromEnv.properties().getProperty("password"));
+    assertEquals("jdbc:postgresql://db/bm", fromEnv.masked());
+    StoreUrl inUrl = ServeCommand.config(Args.parse(new ServeCommand(),
+        List.of("--store", "jdbc:postgresql://db/bm?user=app&password=urlpass"), env))
+        .store().orElseThrow();
+    // the URL's own user and password win: the driver reads them from the URL
+    assertEquals(null, inUrl.properties().getProperty("user"));
+    assertEquals(null, inUrl.properties().getProperty("password"));
+    assertEquals("5", inUrl.properties().getProperty("connectTimeout"));
+  }
+
+  @Test
   void storeMigrateNeedsAStore() {
     String[] r = run(Map.of(), "serve", "--store-migrate");
     assertEquals("2", r[0]);
