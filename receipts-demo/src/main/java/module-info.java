@@ -17,6 +17,8 @@ module dev.bmreceipts.demo {
   requires java.logging;
   // the emulator command wraps it
   requires dev.bmreceipts.emulator;
+  // --store: the shared PostgreSQL store (the driver is found by java.sql at run time)
+  requires dev.bmreceipts.jdbc;
 
   exports dev.bmreceipts.demo;
 }

@@ -97,6 +97,11 @@ final class Args {
     return help;
   }
 
+  /** The environment the options fall back to. */
+  Map<String, String> env() {
+    return env;
+  }
+
   /** The raw value, from the command line, the environment or the default. */
   Optional<String> value(String name) {
     Opt opt = opt(name);

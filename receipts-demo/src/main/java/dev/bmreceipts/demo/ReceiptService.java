@@ -18,6 +18,8 @@ import dev.bmreceipts.http.WebhookServer;
 import dev.bmreceipts.http.journal.Journal;
 import dev.bmreceipts.http.metrics.ReceiptMetrics;
 import dev.bmreceipts.http.metrics.WebhookCounters;
+import dev.bmreceipts.jdbc.JdbcStore;
+import dev.bmreceipts.jdbc.StoreException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -33,9 +35,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
 
 /**
  * The running {@code serve} service: the webhook at its path, {@code GET /healthz} and
@@ -71,23 +75,36 @@ final class ReceiptService implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final Optional<JdbcStore> store;
+  private final ScheduledExecutorService purges = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "serve-store-purge");
+    t.setDaemon(true);
+    return t;
+  });
   private final WebhookServer server;
   private final URI uri;
 
   private ReceiptService(ServeCommand.Config config, PrintStream out,
       Optional<Journal.Writer> journal, List<Deduplicator.Delivered> seed,
-      Optional<ReceiptSender> sender) throws IOException {
+      Optional<ReceiptSender> sender, Optional<JdbcStore> store) throws IOException {
     this.config = config;
     this.out = out;
     this.journal = journal;
     this.seeded = seed.size();
     this.sender = sender;
+    this.store = store;
     Webhook.Builder webhook = Webhook.builder().threads(config.threads()).observer(requests);
-    // what the journal holds was delivered before a restart: its redeliveries reach nobody
-    webhook.deduplicator(Deduplicator.inMemory(Deduplicator.DEFAULT_MAX_ENTRIES,
-        Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC(), seed));
+    if (store.isEmpty()) {
+      // what the journal holds was delivered before a restart: its redeliveries reach nobody
+      webhook.deduplicator(Deduplicator.inMemory(Deduplicator.DEFAULT_MAX_ENTRIES,
+          Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC(), seed));
+    }
     config.clientToken().ifPresent(webhook::clientToken);
     config.signingKey().ifPresent(webhook::signingKey);
+    // the shared store: its listeners stage the request's rows, which its commit writes with the
+    // dedupe keys, after every listener returned
+    store.ifPresent(s -> webhook.deduplicator(s.deduplicator())
+        .receiptListener(s.receiptListener()).payloadListener(s.payloadListener()));
     // the journal first: a receipt is on disk before anything else sees it, and before the 2xx
     journal.ifPresent(webhook::receiptListener);
     webhook.receiptListener(metrics);
@@ -102,6 +119,33 @@ final class ReceiptService implements AutoCloseable {
     this.server = webhook.build().start(config.host(), config.port(), config.path());
     server.serve("/", this::route);
     this.uri = ServeCommand.url(config.host(), server.port(), config.path());
+    store.ifPresent(s -> purges.scheduleWithFixedDelay(() -> purge(s), 1, 1, TimeUnit.MINUTES));
+  }
+
+  private static void purge(JdbcStore store) {
+    try {
+      store.purgeExpired(10_000);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not purge expired dedupe keys: " + e.getMessage());
+    }
+  }
+
+  /** The store for {@code --store}, its schema applied or checked; empty without it. */
+  private static Optional<JdbcStore> store(ServeCommand.Config config) throws CommandFailure {
+    if (config.store().isEmpty()) {
+      return Optional.empty();
+    }
+    DataSource ds = config.store().get().dataSource();
+    try {
+      if (config.storeMigrate()) {
+        JdbcStore.migrate(ds);
+      }
+      JdbcStore store = JdbcStore.builder(ds).lease(config.storeLease()).build();
+      store.checkSchema();
+      return Optional.of(store);
+    } catch (StoreException e) {
+      throw new CommandFailure("store " + config.store().get().masked() + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -117,13 +161,16 @@ final class ReceiptService implements AutoCloseable {
       if (config.journal().isPresent()) {
         Path file = config.journal().get();
         journal = Optional.of(Journal.builder(file).sync(config.journalSync()).open());
-        seed = Journal.recentKeys(file, Deduplicator.DEFAULT_MAX_ENTRIES,
-            Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC());
+        if (config.store().isEmpty()) {
+          // a shared store dedupes on its own; the in-memory one starts from the journal
+          seed = Journal.recentKeys(file, Deduplicator.DEFAULT_MAX_ENTRIES,
+              Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC());
+        }
       }
       if (config.autoRead()) {
         sender = Optional.of(sender(config.credentials(), config.sendTimeout()));
       }
-      return new ReceiptService(config, out, journal, seed, sender);
+      return new ReceiptService(config, out, journal, seed, sender, store(config));
     } catch (CommandFailure | IOException | RuntimeException e) {
       sender.ifPresent(ReceiptSender::close);
       journal.ifPresent(Journal.Writer::close);
@@ -166,7 +213,8 @@ final class ReceiptService implements AutoCloseable {
             : "NOT CHECKED (--no-signature-check: anyone who can reach it can post receipts)")
         + "; journal " + config.journal().map(Object::toString).orElse("none")
         + (config.journalSync() ? " (synced)" : "")
-        + (seeded > 0 ? ", " + seeded + " dedupe keys read from it" : "");
+        + (seeded > 0 ? ", " + seeded + " dedupe keys read from it" : "")
+        + config.store().map(u -> "; store " + u.masked()).orElse("");
   }
 
   /**
@@ -317,6 +365,7 @@ final class ReceiptService implements AutoCloseable {
       return;
     }
     server.close(DRAIN);
+    purges.shutdownNow();
     autoReads.shutdown();
     try {
       autoReads.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS);

@@ -43,6 +43,12 @@ final class ServeCommand implements Command {
                 + " seeded from its recent lines at start"),
         Opt.flag("--journal-sync", "BM_JOURNAL_SYNC",
             "force each journal line to stable storage before the 2xx (group commit)"),
+        Opt.secret("--store", "URL", "BM_STORE_URL",
+            "jdbc:postgresql://… : dedupe and inbox in PostgreSQL, shared by every instance"
+            + " (user and password from the URL or PGUSER/PGPASSWORD)"),
+        Opt.flag("--store-migrate", "apply the store's shipped schema at start (needs --store)"),
+        Opt.value("--store-lease", "SECONDS", null, "30",
+            "how long a claim holds its keys before another instance may take them over"),
         Opt.flag("--auto-read",
             "send a READ receipt for every user message (needs --credentials or --access-token)")));
     o.addAll(Credentials.options("for --auto-read"));
@@ -82,10 +88,14 @@ final class ServeCommand implements Command {
    * @param sendTimeout the deadline of each auto-read send, retries included
    * @param threads the webhook's handler threads
    * @param quiet whether to skip the per-receipt stdout line
+   * @param store the shared PostgreSQL store; empty for the in-memory one
+   * @param storeMigrate whether to apply the store's schema at start
+   * @param storeLease the store's lease on claimed keys
    */
   record Config(String host, int port, String path, Optional<String> clientToken,
       Optional<String> signingKey, Optional<Path> journal, boolean journalSync, boolean autoRead,
-      Credentials credentials, Duration sendTimeout, int threads, boolean quiet) {
+      Credentials credentials, Duration sendTimeout, int threads, boolean quiet,
+      Optional<StoreUrl> store, boolean storeMigrate, Duration storeLease) {
     Config {
       Objects.requireNonNull(host, "host cannot be null");
       Objects.requireNonNull(path, "path cannot be null");
@@ -94,6 +104,7 @@ final class ServeCommand implements Command {
       Objects.requireNonNull(journal, "journal cannot be null, use Optional.empty()");
       Objects.requireNonNull(credentials, "credentials cannot be null");
       Objects.requireNonNull(sendTimeout, "sendTimeout cannot be null");
+      Objects.requireNonNull(store, "store cannot be null, use Optional.empty()");
     }
 
     @Override
@@ -101,7 +112,8 @@ final class ServeCommand implements Command {
       return "Config[" + host + ":" + port + path + ", signatures "
           + (signingKey.isPresent() ? "checked" : "not checked") + ", journal "
           + journal.map(Path::toString).orElse("none") + (journalSync ? " (synced)" : "")
-          + ", autoRead=" + autoRead + "]";
+          + ", store " + store.map(StoreUrl::masked).orElse("in memory") + ", autoRead=" + autoRead
+          + "]";
     }
   }
 
@@ -128,10 +140,17 @@ final class ServeCommand implements Command {
     Duration sendTimeout = Duration.ofSeconds(args.integer("--send-timeout", 1, 3600).orElseThrow());
     int threads = args.integer("--threads", 1, 1024)
         .orElse(Math.min(1024, 2 * Runtime.getRuntime().availableProcessors()));
+    Optional<StoreUrl> store = args.value("--store").isPresent()
+        ? Optional.of(StoreUrl.of(args, "--store")) : Optional.empty();
+    boolean storeMigrate = args.flag("--store-migrate");
+    if (storeMigrate && store.isEmpty()) {
+      throw new UsageException("serve: --store-migrate needs --store");
+    }
+    Duration lease = Duration.ofSeconds(args.integer("--store-lease", 1, 3600).orElseThrow());
     // last, so that a mistake in any other option is reported first
     Optional<String> signingKey = signingKey(args, key, clientToken);
     return new Config(host, port, path, clientToken, signingKey, journal, journalSync, autoRead,
-        credentials, sendTimeout, threads, args.flag("--quiet"));
+        credentials, sendTimeout, threads, args.flag("--quiet"), store, storeMigrate, lease);
   }
 
   /**

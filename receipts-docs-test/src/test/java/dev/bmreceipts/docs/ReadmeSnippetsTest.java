@@ -51,6 +51,7 @@ class ReadmeSnippetsTest {
       "import dev.bmreceipts.http.journal.*;",
       "import dev.bmreceipts.http.metrics.*;",
       "import dev.bmreceipts.http.sender.*;",
+      "import dev.bmreceipts.jdbc.*;",
       "import jakarta.servlet.ServletException;",
       "import jakarta.servlet.http.HttpServlet;",
       "import jakarta.servlet.http.HttpServletRequest;",

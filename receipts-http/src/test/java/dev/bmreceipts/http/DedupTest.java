@@ -261,6 +261,43 @@ class DedupTest {
   }
 
   @Test
+  void aStoreWhoseCommitFailsGets503NotOkAndTheRetryIsDeliveredAgain() {
+    AtomicInteger down = new AtomicInteger(1);
+    RecordingStore store = new RecordingStore() {
+      @Override
+      public synchronized void commit(String key) {
+        if (down.getAndDecrement() > 0) {
+          calls.add("commit " + key + " threw");
+          throw new IllegalStateException("store unreachable");
+        }
+        super.commit(key);
+      }
+    };
+    AtomicInteger payloads = new AtomicInteger();
+    WebhookFixture.Seen seen = new WebhookFixture.Seen();
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
+        .receiptListener(seen).payloadListener(p -> payloads.incrementAndGet()).build())) {
+      String body = receipts("R1", receipt("M1", "READ"));
+      HttpResponse<String> failed = post(server, body);
+      // the listener ran, but the store did not record the delivery: not acknowledged
+      assertEquals(503, failed.statusCode());
+      assertEquals("5", failed.headers().firstValue("Retry-After").orElseThrow());
+      String m1 = "conversations/C/messages/M1|READ";
+      assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
+          "commit request R1 threw", "release request R1", "release " + m1), store.calls);
+      assertEquals(200, post(server, body).statusCode());
+      assertEquals(List.of("M1|READ", "M1|READ"), seen.list());
+
+      down.set(1);
+      String message = "{\"requestId\":\"R9\",\"message\":{\"messageId\":\"M\",\"text\":\"hi\"}}";
+      assertEquals(503, post(server, message).statusCode());
+      assertEquals(200, post(server, message).statusCode());
+      assertEquals(200, post(server, message).statusCode());
+      assertEquals(2, payloads.get());
+    }
+  }
+
+  @Test
   void theDefaultStoreAndAStoreOfTheHostsOwnAnswerAlike() throws Exception {
     List<String> bodies = List.of(
         receipts("R1", receipt("M1", "READ"), receipt("M2", "READ")),

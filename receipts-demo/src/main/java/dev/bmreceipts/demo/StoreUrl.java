@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.bmreceipts.demo;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * The {@code --store} URL: a {@code jdbc:postgresql://} URL whose user and password come from the
+ * URL's {@code user} and {@code password} parameters or else from {@code PGUSER} and
+ * {@code PGPASSWORD}. It is never printed as given: {@link #masked()} hides the password.
+ *
+ * <p>Its {@link #dataSource()} opens a new driver connection per {@code getConnection()} (no
+ * pool: the store holds one connection per request, from its claim to its commit), through
+ * {@link DriverManager}, so that the PostgreSQL driver stays a run-time dependency. Connect and
+ * login time out after 5 s unless the URL says otherwise.
+ */
+final class StoreUrl {
+  private static final Pattern PASSWORD = Pattern.compile("(?i)([?&]password=)[^&]*");
+
+  private final String url;
+  private final Properties properties = new Properties();
+
+  private StoreUrl(String url, Map<String, String> env) {
+    this.url = url;
+    properties.setProperty("connectTimeout", "5");
+    properties.setProperty("loginTimeout", "5");
+    properties.setProperty("tcpKeepAlive", "true");
+    properties.setProperty("ApplicationName", "bm-receipts");
+    if (!url.matches("(?i).*[?&]user=.*") && env.get("PGUSER") != null) {
+      properties.setProperty("user", env.get("PGUSER"));
+    }
+    if (!url.matches("(?i).*[?&]password=.*") && env.get("PGPASSWORD") != null) {
+      properties.setProperty("password", env.get("PGPASSWORD"));
+    }
+  }
+
+  /** Option {@code name}'s URL, checked; its value is a secret and never echoed. */
+  static StoreUrl of(Args args, String name) throws UsageException {
+    String url = args.string(name).orElseThrow();
+    if (!url.startsWith("jdbc:postgresql:") || url.chars().anyMatch(Character::isISOControl)) {
+      throw args.bad(name, "must be a jdbc:postgresql:// URL", null);
+    }
+    return new StoreUrl(url, args.env());
+  }
+
+  /** The URL with its password, if any, replaced by {@code ***}. */
+  String masked() {
+    return PASSWORD.matcher(url).replaceAll("$1***");
+  }
+
+  /** The driver properties besides the URL (user and password from the environment, timeouts). */
+  Properties properties() {
+    Properties p = new Properties();
+    p.putAll(properties);
+    return p;
+  }
+
+  /** A new connection per {@code getConnection()}. */
+  DataSource dataSource() {
+    return new DataSource() {
+      @Override
+      public Connection getConnection() throws SQLException {
+        return DriverManager.getConnection(url, properties);
+      }
+
+      @Override
+      public Connection getConnection(String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        return DriverManager.getConnection(url, p);
+      }
+
+      @Override
+      public PrintWriter getLogWriter() {
+        return null;
+      }
+
+      @Override
+      public void setLogWriter(PrintWriter out) {}
+
+      @Override
+      public void setLoginTimeout(int seconds) {}
+
+      @Override
+      public int getLoginTimeout() {
+        return 5;
+      }
+
+      @Override
+      public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+      }
+
+      @Override
+      public <T> T unwrap(Class<T> iface) throws SQLException {
+        throw new SQLException("not a wrapper");
+      }
+
+      @Override
+      public boolean isWrapperFor(Class<?> iface) {
+        return false;
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return masked();
+  }
+}
