@@ -56,7 +56,6 @@ import java.util.zip.GZIPInputStream;
  * <p>Instances are immutable and thread-safe; each {@code analyse} call uses its own threads.
  */
 public final class ArchiveAnalyser {
-  private static final long CHUNK = 16L << 20;
   private static final int BUFFER = 1 << 20;
   private static final int MAX_LINE = 16 << 20;
   private static final long[] BIN_BOUNDS = {
@@ -71,6 +70,7 @@ public final class ArchiveAnalyser {
   private final int top;
   private final int threads;
   private final long memoryBudget;
+  private final long chunk;
 
   private ArchiveAnalyser(Builder b) {
     this.since = b.since;
@@ -79,6 +79,7 @@ public final class ArchiveAnalyser {
     this.top = b.top;
     this.threads = b.threads;
     this.memoryBudget = b.memoryBudget;
+    this.chunk = b.chunk;
   }
 
   public static Builder builder() {
@@ -177,7 +178,7 @@ public final class ArchiveAnalyser {
     return LineParser.micros(dev.bmreceipts.core.Timestamp.of(i));
   }
 
-  private static List<Tally.Unit> units(List<ArchiveInput> inputs, ArchiveProgress progress) {
+  private List<Tally.Unit> units(List<ArchiveInput> inputs, ArchiveProgress progress) {
     List<Tally.Unit> units = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < inputs.size(); i++) {
@@ -197,11 +198,11 @@ public final class ArchiveAnalyser {
         throw new ArchiveException("cannot read " + in.name() + ": " + e.getMessage(), e);
       }
       total = total < 0 ? -1 : total + size;
-      if (gzip || size <= CHUNK) {
+      if (gzip || size <= chunk) {
         units.add(new Tally.Unit(i, 0, gzip ? -1 : size));
       } else {
-        for (long start = 0; start < size; start += CHUNK) {
-          units.add(new Tally.Unit(i, start, Math.min(size, start + CHUNK)));
+        for (long start = 0; start < size; start += chunk) {
+          units.add(new Tally.Unit(i, start, Math.min(size, start + chunk)));
         }
       }
     }
@@ -522,6 +523,8 @@ public final class ArchiveAnalyser {
     private int top = 10;
     private int threads = Runtime.getRuntime().availableProcessors();
     private long memoryBudget = (long) (Runtime.getRuntime().maxMemory() * 0.7);
+    /** 16 MiB: enough ranges for two workers to finish together, few enough to cost nothing. */
+    private long chunk = 16L << 20;
 
     private Builder() {}
 
@@ -570,6 +573,12 @@ public final class ArchiveAnalyser {
         throw new IllegalArgumentException("memoryBudget must be at least 1 MiB");
       }
       this.memoryBudget = bytes;
+      return this;
+    }
+
+    /** The byte ranges plain files are cut into; small ones let tests cross many boundaries. */
+    Builder chunkBytes(long bytes) {
+      this.chunk = bytes;
       return this;
     }
 

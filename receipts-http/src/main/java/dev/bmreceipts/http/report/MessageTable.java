@@ -19,7 +19,7 @@ final class MessageTable {
   static final int SHARDS = 64;
   static final long ABSENT = Long.MAX_VALUE;
   static final long NO_TIME = Long.MAX_VALUE - 1;
-  private static final int INITIAL = 4096;
+  private static final int INITIAL = 256;
 
   private final long[][] shards = new long[SHARDS][];
   private final int[] sizes = new int[SHARDS];
