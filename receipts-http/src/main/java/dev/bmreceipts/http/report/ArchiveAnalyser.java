@@ -273,7 +273,7 @@ public final class ArchiveAnalyser {
       }
       int i = lineStart;
       while (true) {
-        int nl = indexOf(buf, i, len);
+        int nl = LineParser.newline(buf, i, len);
         if (nl < 0) {
           break;
         }
@@ -337,15 +337,6 @@ public final class ArchiveAnalyser {
         lines = 0;
       }
     }
-  }
-
-  private static int indexOf(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** Counts the compressed bytes read, for progress. */
