@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -362,10 +361,10 @@ public final class ArchiveAnalyser {
 
   private ArchiveReport report(List<ArchiveInput> inputs, List<Tally.Unit> units, Tally all) {
     // pass 1: message counts, unread per conversation, per-bucket counts (delivered, read,
-    // latencies)
+    // latencies) in arrays indexed by bucket, the span of buckets being known from the tally
     long[] c = new long[5];
     LongCounts unread = new LongCounts();
-    TreeMap<Long, long[]> rows = new TreeMap<>();
+    Buckets rows = new Buckets(all.minTime, all.maxTime);
     all.table.forEach((conv, d, r) -> {
       boolean hasD = d != MessageTable.ABSENT;
       boolean hasR = r != MessageTable.ABSENT;
@@ -377,30 +376,29 @@ public final class ArchiveAnalyser {
         unread.increment(conv);
       }
       if (hasD && d != MessageTable.NO_TIME) {
-        long[] row = rows.computeIfAbsent(bucket(d), k -> new long[4]);
-        row[0]++;
+        int row = rows.index(d);
+        rows.delivered[row]++;
         if (hasR) {
-          row[1]++;
+          rows.read[row]++;
           if (r != MessageTable.NO_TIME) {
             if (r < d) {
               c[4]++;
             } else {
-              row[2]++;
+              rows.latencies[row]++;
             }
           }
         }
       }
     });
     for (Map.Entry<Long, long[]> h : all.receiptsByHour.entrySet()) {
-      rows.computeIfAbsent(bucket(h.getKey() * 3_600_000_000L), k -> new long[4])[3] +=
-          h.getValue()[0];
+      rows.receipts[rows.index(h.getKey() * 3_600_000_000L)] += h.getValue()[0];
     }
     // pass 2: latencies placed by bucket (a counting sort), then sorted within each bucket
     long total = 0;
-    Map<Long, long[]> offsets = new TreeMap<>();
-    for (Map.Entry<Long, long[]> e : rows.entrySet()) {
-      offsets.put(e.getKey(), new long[] {total, total});
-      total += e.getValue()[2];
+    long[] next = new long[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      next[i] = total;
+      total += rows.latencies[i];
     }
     if (total > Integer.MAX_VALUE - 8) {
       throw new ArchiveException("more than 2^31 latencies: use the SQL in docs/report-sql.md");
@@ -409,18 +407,19 @@ public final class ArchiveAnalyser {
     all.table.forEach((conv, d, r) -> {
       if (d != MessageTable.ABSENT && d != MessageTable.NO_TIME && r != MessageTable.ABSENT
           && r != MessageTable.NO_TIME && r >= d) {
-        long[] o = offsets.get(bucket(d));
-        lat[(int) o[1]++] = r - d;
+        lat[(int) next[rows.index(d)]++] = r - d;
       }
     });
     List<ArchiveReport.Row> series = new ArrayList<>();
-    for (Map.Entry<Long, long[]> e : rows.entrySet()) {
-      long[] row = e.getValue();
-      int from = (int) offsets.get(e.getKey())[0];
-      int to = from + (int) row[2];
+    int from = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      int to = from + (int) rows.latencies[i];
       Arrays.sort(lat, from, to);
-      series.add(new ArchiveReport.Row(instant(e.getKey()), row[3], row[0], row[1],
-          Latency.of(lat, from, to)));
+      if (rows.receipts[i] > 0 || rows.delivered[i] > 0) {
+        series.add(new ArchiveReport.Row(instant(rows.start(i)), rows.receipts[i],
+            rows.delivered[i], rows.read[i], Latency.of(lat, from, to)));
+      }
+      from = to;
     }
     Arrays.parallelSort(lat);
     Latency latency = Latency.of(lat, 0, lat.length);
@@ -491,6 +490,62 @@ public final class ArchiveAnalyser {
   private static Instant instant(long micros) {
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
         Math.floorMod(micros, 1_000_000L) * 1000);
+  }
+
+  /**
+   * Per-bucket counts in arrays: buckets from the earliest to the latest receipt time. Archives
+   * whose times span more than {@value #MAX_BUCKETS} buckets (bogus far-off timestamps with
+   * {@code --by hour}) fail rather than allocate without bound.
+   */
+  private final class Buckets {
+    static final int MAX_BUCKETS = 1 << 22;
+    final long first;
+    final long[] receipts;
+    final long[] delivered;
+    final long[] read;
+    final long[] latencies;
+
+    Buckets(long minTime, long maxTime) {
+      first = minTime > maxTime ? 0 : bucket(minTime);
+      long n = minTime > maxTime ? 0 : ordinal(bucket(maxTime)) + 1;
+      if (n > MAX_BUCKETS) {
+        throw new ArchiveException("receipt times span more than " + MAX_BUCKETS + " "
+            + by.name().toLowerCase(java.util.Locale.ROOT) + "s: use a larger --by bucket or"
+            + " --since/--until");
+      }
+      receipts = new long[(int) n];
+      delivered = new long[(int) n];
+      read = new long[(int) n];
+      latencies = new long[(int) n];
+    }
+
+    private long ordinal(long bucketStart) {
+      return (bucketStart - first) / bucketMicros();
+    }
+
+    int index(long micros) {
+      return (int) ordinal(bucket(micros));
+    }
+
+    long start(int index) {
+      return first + index * bucketMicros();
+    }
+
+    int size() {
+      return receipts.length;
+    }
+
+  }
+
+  private long bucketMicros() {
+    switch (by) {
+      case HOUR:
+        return 3_600_000_000L;
+      case DAY:
+        return 86_400_000_000L;
+      default:
+        return 7 * 86_400_000_000L;
+    }
   }
 
   private long bucket(long micros) {

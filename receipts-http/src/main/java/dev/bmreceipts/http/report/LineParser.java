@@ -388,14 +388,32 @@ final class LineParser {
     return equals(b, o, n, READ_WORD) ? READ : UNSPECIFIED;
   }
 
-  /** The index of a member name the journal reads, -1 for any other. */
+  /** The index of a member name the journal reads, -1 for any other: by length, then bytes. */
   private static int key(byte[] b, int o, int n) {
-    for (int k = 0; k < KEYS.length; k++) {
-      if (equals(b, o, n, KEYS[k])) {
-        return k;
-      }
+    int k;
+    switch (n) {
+      case 5:
+        k = AGENT;
+        break;
+      case 14:
+        k = CONVERSATION_ID;
+        break;
+      case 9:
+        k = MESSAGE_ID;
+        break;
+      case 7:
+        k = MESSAGE;
+        break;
+      case 11:
+        k = RECEIPT_TYPE;
+        break;
+      case 10:
+        k = CREATE_TIME;
+        break;
+      default:
+        return -1;
     }
-    return -1;
+    return equals(b, o, n, KEYS[k]) ? k : -1;
   }
 
   private static boolean equals(byte[] b, int o, int n, byte[] word) {
