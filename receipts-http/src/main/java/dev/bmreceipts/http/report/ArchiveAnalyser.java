@@ -149,6 +149,7 @@ public final class ArchiveAnalyser {
       for (Future<?> f : merges) {
         get(f);
       }
+      tallies.clear(); // the other workers' names and counts, merged: garbage before the report
       return report(inputs, units, all);
     } finally {
       pool.shutdownNow();
@@ -363,7 +364,7 @@ public final class ArchiveAnalyser {
     // pass 1: message counts, unread per conversation, per-bucket counts (delivered, read,
     // latencies) in arrays indexed by bucket, the span of buckets being known from the tally
     long[] c = new long[5];
-    LongCounts unread = new LongCounts();
+    int[] unread = new int[all.conversations.size()];
     Buckets rows = new Buckets(all.minTime, all.maxTime);
     all.table.forEach((conv, d, r) -> {
       boolean hasD = d != MessageTable.ABSENT;
@@ -373,7 +374,7 @@ public final class ArchiveAnalyser {
       c[2] += hasD && hasR ? 1 : 0;
       c[3] += hasR && !hasD ? 1 : 0;
       if (hasD && !hasR) {
-        unread.increment(conv);
+        unread[all.conversations.find(conv)]++;
       }
       if (hasD && d != MessageTable.NO_TIME) {
         int row = rows.index(d);
@@ -393,44 +394,38 @@ public final class ArchiveAnalyser {
     for (Map.Entry<Long, long[]> h : all.receiptsByHour.entrySet()) {
       rows.receipts[rows.index(h.getKey() * 3_600_000_000L)] += h.getValue()[0];
     }
-    // pass 2: latencies placed by bucket (a counting sort), then sorted within each bucket
-    long total = 0;
-    long[] next = new long[rows.size()];
+    // pass 2: latencies placed in one array per bucket (no single huge array: the heap is
+    // full of table shards by now, and a big contiguous allocation is the first to fail)
+    long[][] lat = new long[rows.size()][];
+    int[] next = new int[rows.size()];
     for (int i = 0; i < rows.size(); i++) {
-      next[i] = total;
-      total += rows.latencies[i];
+      lat[i] = new long[(int) rows.latencies[i]];
     }
-    if (total > Integer.MAX_VALUE - 8) {
-      throw new ArchiveException("more than 2^31 latencies: use the SQL in docs/report-sql.md");
-    }
-    long[] lat = new long[(int) total];
     all.table.forEach((conv, d, r) -> {
       if (d != MessageTable.ABSENT && d != MessageTable.NO_TIME && r != MessageTable.ABSENT
           && r != MessageTable.NO_TIME && r >= d) {
-        lat[(int) next[rows.index(d)]++] = r - d;
+        int i = rows.index(d);
+        lat[i][next[i]++] = r - d;
       }
     });
     List<ArchiveReport.Row> series = new ArrayList<>();
-    int from = 0;
     for (int i = 0; i < rows.size(); i++) {
-      int to = from + (int) rows.latencies[i];
-      Arrays.sort(lat, from, to);
+      Arrays.sort(lat[i]);
       if (rows.receipts[i] > 0 || rows.delivered[i] > 0) {
         series.add(new ArchiveReport.Row(instant(rows.start(i)), rows.receipts[i],
-            rows.delivered[i], rows.read[i], Latency.of(lat, from, to)));
+            rows.delivered[i], rows.read[i], Latency.of(lat[i], 0, lat[i].length)));
       }
-      from = to;
     }
-    Arrays.parallelSort(lat);
-    Latency latency = Latency.of(lat, 0, lat.length);
+    // the whole archive's figures from the sorted buckets: counts below a value, summed over
+    // buckets, and binary searches for the ranks; no global sort, no second array
+    Segments segments = new Segments(lat);
+    Latency latency = segments.latency();
     List<ArchiveReport.Bin> bins = new ArrayList<>();
-    int at = 0;
+    long below = 0;
     for (int b = 0; b < BIN_BOUNDS.length; b++) {
-      int start = at;
-      while (at < lat.length && lat[at] < BIN_BOUNDS[b]) {
-        at++;
-      }
-      bins.add(new ArchiveReport.Bin(BIN_BOUNDS[b], BIN_LABELS[b], at - start));
+      long upTo = b == BIN_BOUNDS.length - 1 ? latency.count() : segments.countBelow(BIN_BOUNDS[b]);
+      bins.add(new ArchiveReport.Bin(BIN_BOUNDS[b], BIN_LABELS[b], upTo - below));
+      below = upTo;
     }
     Map<ReceiptType, Long> byType = new EnumMap<>(ReceiptType.class);
     for (ReceiptType t : ReceiptType.values()) {
@@ -454,37 +449,109 @@ public final class ArchiveAnalyser {
     inputs.forEach(i -> names.add(i.name()));
     return new ArchiveReport(names, lines, all.blank, bad, firstBad, all.noReceipts, all.outside,
         byType, all.agentCounts(), all.noTime, c[0], c[1], c[2], c[3], c[4], duplicates, latency,
-        bins, unread.size(), topUnread(unread, all.conversations),
+        bins, conversationsWithUnread(unread), topUnread(unread, all.conversations),
         all.minTime == Long.MAX_VALUE ? Optional.empty() : Optional.of(instant(all.minTime)),
         all.maxTime == Long.MIN_VALUE ? Optional.empty() : Optional.of(instant(all.maxTime)),
         by, series, since, until, all.conversations.collisions());
   }
 
+  private static long conversationsWithUnread(int[] unread) {
+    long n = 0;
+    for (int u : unread) {
+      n += u > 0 ? 1 : 0;
+    }
+    return n;
+  }
+
   /** The {@code top} conversations by unread, most first, ties by id in UTF-8 byte order. */
-  private List<ConversationUnread> topUnread(LongCounts unread, Names conversations) {
-    if (top == 0 || unread.size() == 0) {
+  private List<ConversationUnread> topUnread(int[] unread, Names conversations) {
+    if (top == 0) {
       return List.of();
     }
-    long[] packed = new long[unread.size()];
-    int[] i = {0};
-    // the counts alone, sorted, give the threshold; only conversations at or above it get names
-    unread.forEach((conv, count) -> packed[i[0]++] = count);
-    Arrays.sort(packed);
-    long threshold = packed[Math.max(0, packed.length - top)];
-    List<long[]> candidates = new ArrayList<>();
-    unread.forEach((conv, count) -> {
-      if (count >= threshold) {
-        candidates.add(new long[] {count, conversations.find(conv)});
+    // the counts alone, sorted, give the threshold; only conversations at or above it are sorted
+    int[] counts = unread.clone();
+    Arrays.sort(counts);
+    int threshold = Math.max(1, counts.length == 0 ? 1 : counts[Math.max(0, counts.length - top)]);
+    List<int[]> candidates = new ArrayList<>();
+    for (int ord = 0; ord < unread.length; ord++) {
+      if (unread[ord] >= threshold) {
+        candidates.add(new int[] {unread[ord], ord});
       }
-    });
-    candidates.sort((a, b) -> a[0] != b[0] ? Long.compare(b[0], a[0])
-        : conversations.compare((int) a[1], (int) b[1]));
+    }
+    candidates.sort((a, b) -> a[0] != b[0] ? Integer.compare(b[0], a[0])
+        : conversations.compare(a[1], b[1]));
     List<ConversationUnread> out = new ArrayList<>();
     for (int k = 0; k < Math.min(top, candidates.size()); k++) {
-      long[] e = candidates.get(k);
-      out.add(new ConversationUnread(conversations.string((int) e[1]), e[0]));
+      int[] e = candidates.get(k);
+      out.add(new ConversationUnread(conversations.string(e[1]), e[0]));
     }
     return out;
+  }
+
+  /** Latencies in sorted arrays (one per bucket), read as one sorted whole. */
+  private static final class Segments {
+    private final long[][] values;
+
+    Segments(long[][] values) {
+      this.values = values;
+    }
+
+    /** Values strictly below {@code v}. */
+    long countBelow(long v) {
+      long n = 0;
+      for (long[] a : values) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          if (a[mid] < v) {
+            lo = mid + 1;
+          } else {
+            hi = mid;
+          }
+        }
+        n += lo;
+      }
+      return n;
+    }
+
+    /** The smallest value with at least {@code rank} values at or below it. */
+    long atRank(long rank, long min, long max) {
+      long lo = min;
+      long hi = max;
+      while (lo < hi) {
+        long mid = lo + ((hi - lo) >>> 1);
+        if (countBelow(mid + 1) >= rank) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      return lo;
+    }
+
+    Latency latency() {
+      long n = 0;
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      long sum = 0;
+      for (long[] a : values) {
+        if (a.length > 0) {
+          n += a.length;
+          min = Math.min(min, a[0]);
+          max = Math.max(max, a[a.length - 1]);
+          for (long v : a) {
+            sum += v;
+          }
+        }
+      }
+      if (n == 0) {
+        return Latency.NONE;
+      }
+      return new Latency(n, min, atRank(Latency.rank(n, 500), min, max),
+          atRank(Latency.rank(n, 900), min, max), atRank(Latency.rank(n, 990), min, max),
+          atRank(Latency.rank(n, 999), min, max), max, sum);
+    }
   }
 
   private static Instant instant(long micros) {

@@ -169,8 +169,12 @@ public record ArchiveReport(
     }
 
     private static long rank(long[] sorted, int from, int n, int perMille) {
-      long r = ((long) n * perMille + 999) / 1000;
-      return sorted[from + (int) Math.max(r, 1) - 1];
+      return sorted[from + (int) rank(n, perMille) - 1];
+    }
+
+    /** The 1-based nearest rank of a per-mille percentile among {@code n} values. */
+    static long rank(long n, int perMille) {
+      return Math.max(1, (n * perMille + 999) / 1000);
     }
   }
 
