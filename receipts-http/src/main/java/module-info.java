@@ -48,4 +48,5 @@ module dev.bmreceipts.http {
   exports dev.bmreceipts.http.sender;
   exports dev.bmreceipts.http.metrics;
   exports dev.bmreceipts.http.journal;
+  exports dev.bmreceipts.http.report;
 }

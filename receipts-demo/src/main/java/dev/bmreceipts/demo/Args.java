@@ -29,14 +29,16 @@ final class Args {
   private final String command;
   private final Map<String, Opt> options;
   private final Map<String, String> given;
+  private final Map<String, List<String>> many;
   private final Map<String, String> env;
   private final boolean help;
 
   private Args(String command, Map<String, Opt> options, Map<String, String> given,
-      Map<String, String> env, boolean help) {
+      Map<String, List<String>> many, Map<String, String> env, boolean help) {
     this.command = command;
     this.options = options;
     this.given = given;
+    this.many = many;
     this.env = env;
     this.help = help;
   }
@@ -52,11 +54,17 @@ final class Args {
     Map<String, Opt> options = new LinkedHashMap<>();
     command.options().forEach(o -> options.put(o.name(), o));
     Map<String, String> given = new HashMap<>();
+    Map<String, List<String>> many = new HashMap<>();
     boolean help = false;
     for (int i = 0; i < argv.size(); i++) {
       String arg = argv.get(i);
       if (arg.equals("--help") || arg.equals("-h")) {
         help = true;
+        continue;
+      }
+      if (!arg.startsWith("--") && command.operands() != null) {
+        many.computeIfAbsent(command.operands(), k -> new java.util.ArrayList<>()).add(arg);
+        given.put(command.operands(), arg);
         continue;
       }
       if (!arg.startsWith("--")) {
@@ -69,6 +77,23 @@ final class Args {
       if (opt == null) {
         throw new UsageException(command.name() + ": unknown option " + Text.clean(name)
             + " (see " + command.name() + " --help)");
+      }
+      if (opt.many()) {
+        List<String> values = many.computeIfAbsent(name, k -> new java.util.ArrayList<>());
+        if (eq >= 0) {
+          values.add(arg.substring(eq + 1));
+        } else {
+          int before = values.size();
+          while (i + 1 < argv.size() && !argv.get(i + 1).startsWith("--")) {
+            values.add(argv.get(++i));
+          }
+          if (values.size() == before) {
+            throw new UsageException(command.name() + ": " + name + " needs a value ("
+                + opt.metavar() + ")");
+          }
+        }
+        given.put(name, values.get(0));
+        continue;
       }
       if (given.containsKey(name)) {
         throw new UsageException(command.name() + ": " + name + " given twice");
@@ -89,7 +114,7 @@ final class Args {
       }
       given.put(name, value);
     }
-    return new Args(command.name(), options, given, Map.copyOf(env), help);
+    return new Args(command.name(), options, given, many, Map.copyOf(env), help);
   }
 
   /** Whether {@code --help} was given. */
@@ -116,6 +141,12 @@ final class Args {
       v = opt.defaultValue();
     }
     return Optional.ofNullable(v);
+  }
+
+  /** Every value of an option made with {@link Opt#values}, in order; empty when none. */
+  List<String> values(String name) {
+    opt(name);
+    return List.copyOf(many.getOrDefault(name, List.of()));
   }
 
   /** The value, which must not be empty when given. */

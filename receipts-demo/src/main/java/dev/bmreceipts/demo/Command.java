@@ -16,6 +16,14 @@ interface Command {
     return "";
   }
 
+  /**
+   * The option that takes the command's plain arguments ({@code report a.jsonl b.jsonl}), one
+   * made with {@link Opt#values}; {@code null} when the command takes none.
+   */
+  default String operands() {
+    return null;
+  }
+
   /** Its options, in help order. */
   List<Opt> options();
 

@@ -149,7 +149,7 @@ class CliTest {
     assertUsage(new String[] {"serve", "--threads", "0"},
         "serve: --threads must be an integer 1..1024, got \"0\"");
     assertUsage(new String[] {"report", "--journal", "pom.xml", "--format", "xml"},
-        "report: --format must be one of text, json, got \"xml\"");
+        "report: --format must be one of text, json, csv, html, got \"xml\"");
   }
 
   @Test
