@@ -1,7 +1,9 @@
 package dev.bmreceipts.demo;
 
+import dev.bmreceipts.http.WebhookServer;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,7 +37,11 @@ final class ServeCommand implements Command {
             "send a READ receipt for every user message (needs --credentials or --access-token)")));
     o.addAll(Credentials.options("for --auto-read"));
     o.add(Opt.value("--threads", "N", null, null,
-        "request handler threads (default 2 per processor)"));
+        "request handler threads (default 2 per processor); more start while slow clients hold them"));
+    o.add(Opt.value("--read-timeout", "SECONDS", null, "10",
+        "close the connection of a request not read whole by then"));
+    o.add(Opt.value("--backlog", "N", null, String.valueOf(WebhookServer.DEFAULT_BACKLOG),
+        "connections the system may queue before they are accepted"));
     o.add(Opt.flag("--quiet", "no stdout line per receipt or READ sent (for benchmarks)"));
     return List.copyOf(o);
   }
@@ -47,8 +53,13 @@ final class ServeCommand implements Command {
         + "  GET  /healthz  200 ok\n"
         + "  GET  /metrics  Prometheus text: bm_receipts_received_total, bm_webhook_requests_total,\n"
         + "                 bm_agent_receipts_sent_total and the receipt metrics\n"
+        + "Any other path answers 404 without reading the body. Request headers are limited to\n"
+        + "64 KiB (the JVM's sun.net.httpserver.maxReqHeaderSize, unless set with -D).\n"
         + "SIGTERM stops accepting, drains, flushes the journal and exits 0.\n";
   }
+
+  /** The JDK server's bound on a request's headers, which serve lowers unless the JVM has one. */
+  static final String MAX_HEADER_SIZE = "sun.net.httpserver.maxReqHeaderSize";
 
   /**
    * The checked options of {@code serve}.
@@ -62,13 +73,16 @@ final class ServeCommand implements Command {
    * @param autoRead whether to send READ receipts for user messages
    * @param credentials where READ receipts go and how they are authorized
    * @param threads the webhook's handler threads
+   * @param readTimeout how long a request may take to arrive whole
+   * @param backlog the listen backlog
    * @param quiet whether to skip the per-receipt stdout line
    */
   record Config(String host, int port, String path, Optional<String> clientToken,
       Optional<String> signingKey, Optional<Path> journal, boolean autoRead,
-      Credentials credentials, int threads, boolean quiet) {
+      Credentials credentials, int threads, Duration readTimeout, int backlog, boolean quiet) {
     Config {
       Objects.requireNonNull(host, "host cannot be null");
+      Objects.requireNonNull(readTimeout, "readTimeout cannot be null");
       Objects.requireNonNull(path, "path cannot be null");
       Objects.requireNonNull(clientToken, "clientToken cannot be null, use Optional.empty()");
       Objects.requireNonNull(signingKey, "signingKey cannot be null, use Optional.empty()");
@@ -102,8 +116,11 @@ final class ServeCommand implements Command {
     }
     int threads = args.integer("--threads", 1, 1024)
         .orElse(Math.min(1024, 2 * Runtime.getRuntime().availableProcessors()));
+    double seconds = args.decimal("--read-timeout", 0.001, 3600).orElseThrow();
+    Duration readTimeout = Duration.ofNanos(Math.round(seconds * 1e9));
+    int backlog = args.integer("--backlog", 1, 65_535).orElseThrow();
     return new Config(host, port, path, clientToken, signingKey, journal, autoRead, credentials,
-        threads, args.flag("--quiet"));
+        threads, readTimeout, backlog, args.flag("--quiet"));
   }
 
   @Override
@@ -116,7 +133,13 @@ final class ServeCommand implements Command {
 
   /** Checks the options, starts the service and prints its startup line. */
   ReceiptService start(Args args, Io io) throws UsageException, CommandFailure {
-    ReceiptService service = ReceiptService.start(config(args), io.out());
+    Config config = config(args);
+    // JVM-wide and read once, when the JVM creates its first server: the JDK's default (380 KiB)
+    // lets each of up to 2,048 slow connections hold that much; a webhook's headers are small
+    if (System.getProperty(MAX_HEADER_SIZE) == null) {
+      System.setProperty(MAX_HEADER_SIZE, "65536");
+    }
+    ReceiptService service = ReceiptService.start(config, io.out());
     synchronized (io.out()) {
       io.out().println(service.startupLine());
       io.out().flush();
