@@ -512,10 +512,10 @@ public final class Webhook {
     int read(InputStream in, long declared, int max) throws IOException {
       int limit = max + 1;
       byte[] b = cached;
-      if (declared >= 0 && declared + 1 > b.length) {
-        // what is declared, up to 64 KiB: beyond that the buffer grows as the bytes arrive, so
-        // that a slow client declaring 1 MiB holds no more memory than it has sent
-        b = new byte[(int) Math.min(Math.min(limit, declared + 1), CACHED_BUFFER_MAX)];
+      if (declared >= 0 && declared + 1 > b.length && declared < CACHED_BUFFER_MAX) {
+        // the declared size while the buffer would stay with the thread; beyond that the buffer
+        // grows as the bytes arrive, so a slow client declaring 1 MiB holds what it has sent
+        b = new byte[(int) declared + 1];
       }
       bytes = b;
       int n = 0;

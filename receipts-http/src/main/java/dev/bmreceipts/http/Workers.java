@@ -34,10 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>More threads.</b> Requests wait in a queue for the {@code threads} threads, oldest
  *       first, as in a fixed pool, so a busy server keeps {@code threads} threads. When the oldest
  *       has waited {@link #SPILL_AFTER}, every thread is held: all that wait are handed to further
- *       threads, the newest first, up to {@code maxThreads} threads in all; those end after
- *       {@link #KEEP_ALIVE} without work. Newest first, because starting a thread can take
- *       milliseconds on a loaded host, and a normal request that arrives during a burst of slow
- *       ones should not wait for a thread to be started for each of them.
+ *       threads, the newest first, up to {@code maxThreads} threads in all. Newest first, because
+ *       starting a thread can take milliseconds on a loaded host, and a normal request that arrives
+ *       during a burst of slow ones should not wait for a thread to be started for each of them.
+ *       A further thread that has finished takes the next request that arrives, and ends after
+ *       {@link #KEEP_ALIVE} without one.
  *   <li><b>{@code maxThreads}.</b> Beyond it, requests wait for a thread.
  * </ul>
  */
@@ -85,7 +86,12 @@ final class Workers implements Executor {
 
   @Override
   public void execute(Runnable exchange) {
-    core.execute(new Task(exchange, System.nanoTime()));
+    Task task = new Task(exchange, System.nanoTime());
+    // a further thread waiting for work (slow clients held threads a moment ago) takes it at
+    // once; the offer fails at once when none waits: there is none while the server keeps up
+    if (extra == null || !extra.getQueue().offer(task)) {
+      core.execute(task);
+    }
   }
 
   /** How many threads are reading a request that has not arrived whole yet. */
