@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       added with {@link #serve} is covered until it has read its request's body to its end (at
  *       once when there is none): a handler that leaves a body unread runs under the deadline.
  *   <li>The server keeps {@linkplain Builder#threads threads} threads while they keep up. When a
- *       request has waited about 100 ms because every thread is reading or working, it starts more,
+ *       request has waited about 50 ms because every thread is reading or working, it starts more,
  *       up to {@linkplain Builder#maxThreads maxThreads} (default {@link #DEFAULT_MAX_THREADS}); those
  *       end after 5 s without work. So each connection that is sending slowly holds one thread for
  *       at most the read timeout, and a normal request still finds one, as long as fewer than
