@@ -17,6 +17,7 @@ import dev.bmreceipts.http.WebhookServer;
 import dev.bmreceipts.http.journal.Journal;
 import dev.bmreceipts.http.metrics.ReceiptMetrics;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -267,7 +268,10 @@ final class ReceiptService implements AutoCloseable {
     boolean head = exchange.getRequestMethod().equals("HEAD");
     exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
     if (!head) {
-      exchange.getResponseBody().write(bytes);
+      // closing the body stream sends the answer before the JDK drains an unread request body
+      OutputStream out = exchange.getResponseBody();
+      out.write(bytes);
+      out.close();
     }
   }
 

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -186,7 +187,11 @@ public final class WebhookServer implements AutoCloseable {
       boolean head = "HEAD".equals(exchange.getRequestMethod());
       exchange.sendResponseHeaders(404, head ? -1 : NOT_FOUND.length);
       if (!head) {
-        exchange.getResponseBody().write(NOT_FOUND);
+        // closing the body stream sends the answer before the JDK drains the request's body;
+        // closing only the exchange drains first (on JDK 25), waiting for a body that may not come
+        OutputStream body = exchange.getResponseBody();
+        body.write(NOT_FOUND);
+        body.close();
       }
     }
   }
