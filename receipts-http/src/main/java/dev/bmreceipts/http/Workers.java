@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       never interrupted; a {@code FileChannel} it writes to would be closed by one.
  *   <li><b>More threads.</b> Requests wait in a queue for the {@code threads} threads, oldest
  *       first, as in a fixed pool, so a busy server keeps {@code threads} threads. When the oldest
- *       has waited {@link #SPILL_AFTER}, every thread is held: all that wait are handed to further
- *       threads, the newest first, up to {@code maxThreads} threads in all. Newest first, because
+ *       has waited {@link #SPILL_AFTER} while a thread has been reading one request for as long (a
+ *       slow client holds it; a host that is merely busy gets no more threads), all that wait are
+ *       handed to further threads, the newest first, up to {@code maxThreads} threads in all.
+ *       Newest first, because
  *       starting a thread can take milliseconds on a loaded host, and a normal request that arrives
  *       during a burst of slow ones should not wait for a thread to be started for each of them.
  *       A further thread that has finished takes the next request that arrives, and ends after
@@ -153,7 +155,8 @@ final class Workers implements Executor {
     try {
       BlockingQueue<Runnable> queue = core.getQueue();
       Task oldest = (Task) queue.peek();
-      if (oldest == null || System.nanoTime() - oldest.queuedAt < SPILL_AFTER.toNanos()) {
+      long now = System.nanoTime();
+      if (oldest == null || now - oldest.queuedAt < SPILL_AFTER.toNanos() || !anyStuck(now)) {
         return;
       }
       LOG.log(System.Logger.Level.DEBUG, "every webhook thread is held: more start");
@@ -172,6 +175,19 @@ final class Workers implements Executor {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "webhook watchdog failed", e);
     }
+  }
+
+  /**
+   * Whether a thread has been reading one request for {@link #SPILL_AFTER}: requests wait because
+   * a client is slow, not because the host is busy (more threads would not help then).
+   */
+  private boolean anyStuck(long now) {
+    for (Worker w : workers) {
+      if (w.readingSince(now, SPILL_AFTER.toNanos())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void requeue(Runnable task) {
@@ -226,6 +242,7 @@ final class Workers implements Executor {
     private boolean armed; // guarded by lock
     private boolean expired; // guarded by lock
     private long deadline; // guarded by lock
+    private long startedAt; // guarded by lock
 
     private Worker(Runnable task, String name, Set<Worker> registry) {
       super(task, name);
@@ -244,10 +261,12 @@ final class Workers implements Executor {
     }
 
     void arm(long deadline) {
+      long now = System.nanoTime();
       synchronized (lock) {
         this.armed = true;
         this.expired = false;
         this.deadline = deadline;
+        this.startedAt = now;
       }
     }
 
@@ -260,6 +279,12 @@ final class Workers implements Executor {
       synchronized (lock) {
         armed = false;
         return !expired;
+      }
+    }
+
+    private boolean readingSince(long now, long nanos) {
+      synchronized (lock) {
+        return armed && now - startedAt >= nanos;
       }
     }
 
