@@ -35,11 +35,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       added with {@link #serve} is covered until it has read its request's body to its end (at
  *       once when there is none): a handler that leaves a body unread runs under the deadline.
  *   <li>The server keeps {@linkplain Builder#threads threads} threads while they keep up. When a
- *       request has waited about 50 ms because every thread is reading or working, it starts more,
- *       up to {@linkplain Builder#maxThreads maxThreads} (default {@link #DEFAULT_MAX_THREADS}); those
- *       end after 5 s without work. So each connection that is sending slowly holds one thread for
- *       at most the read timeout, and a normal request still finds one, as long as fewer than
- *       {@code maxThreads} requests are being read at once. Beyond that, requests wait for a thread.
+ *       request has waited about 50 ms while a thread has been reading one request as long (a slow
+ *       client holds it), it starts more, up to {@linkplain Builder#maxThreads maxThreads} (default
+ *       {@link #DEFAULT_MAX_THREADS}), the newest waiting request first; those end after 5 s without
+ *       work. So each connection that is sending slowly holds one thread for at most the read
+ *       timeout, and a normal request still finds one, as long as fewer than {@code maxThreads}
+ *       requests are being read at once. Beyond that, requests wait for a thread. Memory grows with
+ *       the connections being read: a thread, the JDK's buffers and what the client has sent (up
+ *       to the body limit), about 180 KB each for slow senders on JDK 17.
  *   <li>The listen backlog is {@link #DEFAULT_BACKLOG} (the JDK's is 50), so that a burst of
  *       connections is not refused while the server accepts them.
  * </ul>
