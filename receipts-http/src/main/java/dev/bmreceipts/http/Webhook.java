@@ -168,7 +168,6 @@ public final class Webhook {
    * @throws IOException when the address cannot be bound
    */
   public WebhookServer start(String host, int port, String path) throws IOException {
-    Objects.requireNonNull(host, "host cannot be null, use \"0.0.0.0\" for every interface");
     return WebhookServer.builder(this).host(host).port(port).path(path).start();
   }
 
