@@ -116,7 +116,8 @@ final class ReceiptService implements AutoCloseable {
     }
     // the webhook at its path; /healthz, /metrics and every other path on the same server, so
     // that close() drains them all
-    this.server = webhook.build().start(config.host(), config.port(), config.path());
+    this.server = WebhookServer.builder(webhook.build()).host(config.host()).port(config.port())
+        .path(config.path()).readTimeout(config.readTimeout()).backlog(config.backlog()).start();
     server.serve("/", this::route);
     this.uri = ServeCommand.url(config.host(), server.port(), config.path());
     store.ifPresent(s -> purges.scheduleWithFixedDelay(() -> purge(s), 1, 1, TimeUnit.MINUTES));
@@ -330,7 +331,8 @@ final class ReceiptService implements AutoCloseable {
     String path = exchange.getRequestURI().getPath();
     try (exchange) {
       String method = exchange.getRequestMethod();
-      exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+      // a body here is never read: the JDK drains at most 64 KiB of it after the answer, under
+      // the read timeout, and closes the connection when there is more
       if (!path.equals("/healthz") && !path.equals("/metrics")) {
         text(exchange, 404, "text/plain; charset=utf-8", "not found\n");
       } else if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -351,7 +353,10 @@ final class ReceiptService implements AutoCloseable {
     boolean head = exchange.getRequestMethod().equals("HEAD");
     exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
     if (!head) {
-      exchange.getResponseBody().write(bytes);
+      // closing the body stream sends the answer before the JDK drains an unread request body
+      OutputStream out = exchange.getResponseBody();
+      out.write(bytes);
+      out.close();
     }
   }
 

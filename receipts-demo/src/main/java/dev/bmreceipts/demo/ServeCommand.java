@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
+import dev.bmreceipts.http.WebhookServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,11 @@ final class ServeCommand implements Command {
     o.add(Opt.value("--send-timeout", "SECONDS", null, "60",
         "for --auto-read: each READ's whole send, retries included"));
     o.add(Opt.value("--threads", "N", null, null,
-        "request handler threads (default 2 per processor)"));
+        "request handler threads (default 2 per processor); more start while slow clients hold them"));
+    o.add(Opt.value("--read-timeout", "SECONDS", null, "10",
+        "close the connection of a request not read whole by then"));
+    o.add(Opt.value("--backlog", "N", null, String.valueOf(WebhookServer.DEFAULT_BACKLOG),
+        "connections the system may queue before they are accepted"));
     o.add(Opt.flag("--quiet", "no stdout line per receipt or READ sent (for benchmarks)"));
     return List.copyOf(o);
   }
@@ -67,10 +72,15 @@ final class ServeCommand implements Command {
         + "  GET  /healthz  200 ok\n"
         + "  GET  /metrics  Prometheus text: bm_receipts_received_total, bm_webhook_requests_total,\n"
         + "                 bm_agent_receipts_sent_total and the receipt metrics\n"
+        + "Any other path answers 404 without reading the body. Request headers are limited to\n"
+        + "64 KiB (the JVM's sun.net.httpserver.maxReqHeaderSize, unless set with -D).\n"
         + "SIGTERM stops accepting, drains, flushes the journal and exits 0.\n"
         + "Keys and tokens given on the command line show in the process list: prefer the\n"
         + "environment variables or the -file options.\n";
   }
+
+  /** The JDK server's bound on a request's headers, which serve lowers unless the JVM has one. */
+  static final String MAX_HEADER_SIZE = "sun.net.httpserver.maxReqHeaderSize";
 
   /**
    * The checked options of {@code serve}.
@@ -87,6 +97,8 @@ final class ServeCommand implements Command {
    * @param credentials where READ receipts go and how they are authorized
    * @param sendTimeout the deadline of each auto-read send, retries included
    * @param threads the webhook's handler threads
+   * @param readTimeout how long a request may take to arrive whole
+   * @param backlog the listen backlog
    * @param quiet whether to skip the per-receipt stdout line
    * @param store the shared PostgreSQL store; empty for the in-memory one
    * @param storeMigrate whether to apply the store's schema at start
@@ -94,10 +106,12 @@ final class ServeCommand implements Command {
    */
   record Config(String host, int port, String path, Optional<String> clientToken,
       Optional<String> signingKey, Optional<Path> journal, boolean journalSync, boolean autoRead,
-      Credentials credentials, Duration sendTimeout, int threads, boolean quiet,
-      Optional<StoreUrl> store, boolean storeMigrate, Duration storeLease) {
+      Credentials credentials, Duration sendTimeout, int threads, Duration readTimeout,
+      int backlog, boolean quiet, Optional<StoreUrl> store, boolean storeMigrate,
+      Duration storeLease) {
     Config {
       Objects.requireNonNull(host, "host cannot be null");
+      Objects.requireNonNull(readTimeout, "readTimeout cannot be null");
       Objects.requireNonNull(path, "path cannot be null");
       Objects.requireNonNull(clientToken, "clientToken cannot be null, use Optional.empty()");
       Objects.requireNonNull(signingKey, "signingKey cannot be null, use Optional.empty()");
@@ -147,10 +161,14 @@ final class ServeCommand implements Command {
       throw new UsageException("serve: --store-migrate needs --store");
     }
     Duration lease = Duration.ofSeconds(args.integer("--store-lease", 1, 3600).orElseThrow());
+    double seconds = args.decimal("--read-timeout", 0.001, 3600).orElseThrow();
+    Duration readTimeout = Duration.ofNanos(Math.round(seconds * 1e9));
+    int backlog = args.integer("--backlog", 1, 65_535).orElseThrow();
     // last, so that a mistake in any other option is reported first
     Optional<String> signingKey = signingKey(args, key, clientToken);
     return new Config(host, port, path, clientToken, signingKey, journal, journalSync, autoRead,
-        credentials, sendTimeout, threads, args.flag("--quiet"), store, storeMigrate, lease);
+        credentials, sendTimeout, threads, readTimeout, backlog, args.flag("--quiet"), store,
+        storeMigrate, lease);
   }
 
   /**
@@ -186,7 +204,13 @@ final class ServeCommand implements Command {
 
   /** Checks the options, starts the service and prints its startup line and what to try next. */
   ReceiptService start(Args args, Io io) throws UsageException, CommandFailure {
-    ReceiptService service = ReceiptService.start(config(args), io.out());
+    Config config = config(args);
+    // JVM-wide and read once, when the JVM creates its first server: the JDK's default (380 KiB)
+    // lets each of up to 2,048 slow connections hold that much; a webhook's headers are small
+    if (System.getProperty(MAX_HEADER_SIZE) == null) {
+      System.setProperty(MAX_HEADER_SIZE, "65536");
+    }
+    ReceiptService service = ReceiptService.start(config, io.out());
     synchronized (io.out()) {
       io.out().println(Text.escape(service.startupLine()));
       io.out().println(Text.escape(service.nextLine()));

@@ -30,7 +30,8 @@ class CliTest {
         "--signing-key K [BM_SIGNING_KEY]", "--journal FILE", "--auto-read",
         "--credentials FILE [GOOGLE_APPLICATION_CREDENTIALS]", "--access-token T [BM_ACCESS_TOKEN]",
         "--api-root URL [BM_API_ROOT]", "(default https://businessmessages.googleapis.com/)",
-        "--threads N", "--quiet", "--help")) {
+        "--threads N", "--read-timeout SECONDS", "(default 10)", "--backlog N", "(default 4096)",
+        "--quiet", "--help")) {
       assertTrue(out.contains(s), s + " in\n" + out);
     }
   }
@@ -148,6 +149,12 @@ class CliTest {
         "serve: --path must start with / and hold no ? or #, got \"callback\"");
     assertUsage(new String[] {"serve", "--threads", "0"},
         "serve: --threads must be an integer 1..1024, got \"0\"");
+    assertUsage(new String[] {"serve", "--read-timeout", "0"},
+        "serve: --read-timeout must be a number from 0.001 to 3600, got \"0\"");
+    assertUsage(new String[] {"serve", "--read-timeout", "soon"},
+        "serve: --read-timeout must be a number from 0.001 to 3600, got \"soon\"");
+    assertUsage(new String[] {"serve", "--backlog", "0"},
+        "serve: --backlog must be an integer 1..65535, got \"0\"");
     assertUsage(new String[] {"report", "--journal", "pom.xml", "--format", "xml"},
         "report: --format must be one of text, json, csv, html, got \"xml\"");
   }

@@ -178,7 +178,8 @@ public final class Webhook {
 
   /**
    * Starts a JDK {@code HttpServer} on {@code host:port} serving this webhook at {@code path},
-   * on a fixed pool of {@link Builder#threads} threads.
+   * on {@link Builder#threads} threads, with the other settings of {@link WebhookServer#builder}
+   * (read timeout, backlog, most threads) at their defaults.
    *
    * <p>Sets the system property {@code sun.net.httpserver.nodelay} to {@code true} unless it is
    * already set: the JDK server writes a response's headers and body separately, and with Nagle's
@@ -189,7 +190,12 @@ public final class Webhook {
    * @throws IOException when the address cannot be bound
    */
   public WebhookServer start(String host, int port, String path) throws IOException {
-    return WebhookServer.start(this, host, port, path, threads);
+    return WebhookServer.builder(this).host(host).port(port).path(path).start();
+  }
+
+  /** The threads of the servers {@link #start} makes. */
+  int threads() {
+    return threads;
   }
 
   private void exchange(HttpExchange exchange) throws IOException {
@@ -527,8 +533,10 @@ public final class Webhook {
     int read(InputStream in, long declared, int max) throws IOException {
       int limit = max + 1;
       byte[] b = cached;
-      if (declared >= 0 && declared + 1 > b.length) {
-        b = new byte[(int) Math.min(limit, declared + 1)];
+      if (declared >= 0 && declared + 1 > b.length && declared < CACHED_BUFFER_MAX) {
+        // the declared size while the buffer would stay with the thread; beyond that the buffer
+        // grows as the bytes arrive, so a slow client declaring 1 MiB holds what it has sent
+        b = new byte[(int) declared + 1];
       }
       bytes = b;
       int n = 0;
