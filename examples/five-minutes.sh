@@ -40,8 +40,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 cd "$work"
 
-# The signing key reaches both JVMs through the environment, as a deployment would pass it.
-export BM_SIGNING_KEY=dev-key
+# Keys and tokens reach the JVMs through the environment, as a deployment would pass them: never
+# on the command line, where the process list shows them.
+export BM_SIGNING_KEY=dev-key BM_ACCESS_TOKEN=dev-token
 # one run's requestIds: a file pushed twice is a redelivery, two files are two deliveries
 run=$(date +%s)-$$
 
@@ -87,16 +88,17 @@ start() {
   fail "$1 did not start within 30 s"
 }
 
-say "java -jar \$J emulator --port ${EMULATOR_PORT:-8181} --access-token dev-token &"
-start emulator.out emulator --port "${EMULATOR_PORT:-8181}" --access-token dev-token
+say "export BM_SIGNING_KEY=dev-key BM_ACCESS_TOKEN=dev-token"
+say "java -jar \$J emulator --port ${EMULATOR_PORT:-8181} &"
+start emulator.out emulator --port "${EMULATOR_PORT:-8181}"
 echo "$line"
 emulator=$(sed -n 's|^emulator at \(http://127\.0\.0\.1:[0-9]*/\);.*|\1|p' <<< "$line")
 [ -n "$emulator" ] || fail "no emulator URL in: $line"
 
 say "java -jar \$J serve --port ${SERVE_PORT:-8080} --journal receipts.jsonl --auto-read" \
-  "--access-token dev-token --api-root $emulator &"
+  "--api-root $emulator &"
 start serve.out serve --port "${SERVE_PORT:-8080}" --journal receipts.jsonl --auto-read \
-  --access-token dev-token --api-root "$emulator"
+  --api-root "$emulator"
 webhook=$(sed -n 's|^serving \(http://127\.0\.0\.1:[0-9]*/callback\);.*|\1|p' <<< "$line")
 [ -n "$webhook" ] || fail "no webhook URL in: $line"
 root=${webhook%/callback}
@@ -143,11 +145,11 @@ say "curl -sS $root/metrics | grep -E '^bm_(receipts_received_total|read_rate|we
 curl -sS "$root/metrics" \
   | grep -E '^bm_(receipts_received_total|read_rate|webhook_requests|agent_receipts_sent)'
 
-say "java -jar \$J send-read --conversation c1 --message m2 --access-token dev-token --api-root $emulator"
-J send-read --conversation c1 --message m2 --access-token dev-token --api-root "$emulator"
-say "java -jar \$J send-read --conversation c1 --message m2 --access-token wrong --api-root $emulator"
+say "java -jar \$J send-read --conversation c1 --message m2 --api-root $emulator"
+J send-read --conversation c1 --message m2 --api-root "$emulator"
+say "BM_ACCESS_TOKEN=wrong java -jar \$J send-read --conversation c1 --message m2 --api-root $emulator"
 code=0
-J send-read --conversation c1 --message m2 --access-token wrong --api-root "$emulator" 2>&1 \
+BM_ACCESS_TOKEN=wrong J send-read --conversation c1 --message m2 --api-root "$emulator" 2>&1 \
   || code=$?
 echo "(exit $code)"
 

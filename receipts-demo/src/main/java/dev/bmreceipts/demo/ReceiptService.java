@@ -228,7 +228,7 @@ final class ReceiptService implements AutoCloseable {
     URI root = ServeCommand.url(reach, server.port(), "/");
     URI webhook = ServeCommand.url(reach, server.port(), config.path());
     return "try: curl -sS " + root.resolve("/healthz") + " (or /metrics); signed test payloads:"
-        + " 'emulator --port 8181 --signing-key K', then POST a payload to"
+        + " 'emulator --port 8181' with the same BM_SIGNING_KEY, then POST a payload to"
         + " http://127.0.0.1:8181/emulator/push?to=" + webhook;
   }
 

@@ -109,7 +109,7 @@ class ServeTest {
     int port = serve.uri().getPort();
     assertEquals(List.of("serving " + serve.uri() + "; signatures checked; journal " + journal,
         "try: curl -sS http://127.0.0.1:" + port + "/healthz (or /metrics); signed test payloads:"
-            + " 'emulator --port 8181 --signing-key K', then POST a payload to"
+            + " 'emulator --port 8181' with the same BM_SIGNING_KEY, then POST a payload to"
             + " http://127.0.0.1:8181/emulator/push?to=http://127.0.0.1:" + port + "/callback"),
         serveIo.outLines());
     assertTrue(serve.uri().toString().matches("http://127\\.0\\.0\\.1:\\d+/callback"));
