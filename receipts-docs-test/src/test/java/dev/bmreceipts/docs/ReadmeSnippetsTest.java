@@ -167,7 +167,7 @@ class ReadmeSnippetsTest {
   @Test
   void aSnippetThatForgetsACheckedExceptionOrAVariableDoesNotCompile() {
     List<Snippet> bad = snippets(List.of(
-        "```java", "Thread.sleep(1);", "```",
+        "```java", "new java.net.URI(\"x\");", "```",
         "<!-- snippet: void run(Appendable out) -->",
         "```java", "ReceiptMetrics.builder().build().writePrometheus(out);", "```",
         "```java", "webhook.handler();", "```"));
