@@ -281,8 +281,8 @@ class DedupTest {
       HttpResponse<String> failed = post(server, body);
       // the listener ran, but the store did not record the delivery: not acknowledged
       assertEquals(503, failed.statusCode());
-      assertEquals("5", failed.headers().firstValue("Retry-After").orElseThrow());
-      String m1 = "conversations/C/messages/M1|READ";
+      assertEquals("1", failed.headers().firstValue("Retry-After").orElseThrow());
+      String m1 = "receipt 4 READ conversations/C/messages/M1";
       assertEquals(List.of("claim request R1 CLAIMED", "claim " + m1 + " CLAIMED",
           "commit request R1 threw", "release request R1", "release " + m1), store.calls);
       assertEquals(200, post(server, body).statusCode());
