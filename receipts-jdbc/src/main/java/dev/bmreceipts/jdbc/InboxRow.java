@@ -2,6 +2,7 @@
 package dev.bmreceipts.jdbc;
 
 import dev.bmreceipts.core.WebhookPayload;
+import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.ReceiptEvent;
 import jakarta.json.JsonObject;
 
@@ -11,11 +12,12 @@ record InboxRow(String dedupeKey, String kind, String agent, String conversation
     String sendTime, String body) {
   static final int COLUMNS = 11;
 
-  /** The row of a receipt; its key is the webhook's: message name, {@code |}, wire type. */
+  /** The row of a receipt, under the webhook's own key for it ({@link Deduplicator#receiptKey}). */
   static InboxRow of(ReceiptEvent e) {
     String message = e.message().toString();
     String type = e.receipt().rawType();
-    return new InboxRow(message + "|" + type, "RECEIPT", e.agent(), e.conversationId(),
+    return new InboxRow(Deduplicator.receiptKey(e.receipt()), "RECEIPT", e.agent(),
+        e.conversationId(),
         e.customAgentId(), e.requestId().orElse(null), message, type, e.createTime().raw(),
         e.sendTime().raw(), null);
   }
@@ -23,7 +25,7 @@ record InboxRow(String dedupeKey, String kind, String agent, String conversation
   /** The row of another payload, keyed by its request id when it has one. */
   static InboxRow of(WebhookPayload p) {
     String message = p.message().map(m -> m.name()).filter(n -> !n.isEmpty()).orElse(null);
-    return new InboxRow(p.requestId().map(id -> "request " + id).orElse(null), p.kind().name(),
+    return new InboxRow(p.requestId().map(Deduplicator::requestKey).orElse(null), p.kind().name(),
         p.agent(), p.conversationId(), p.customAgentId(), p.requestId().orElse(null), message,
         null, null, p.sendTime().raw(), body(p));
   }

@@ -1,7 +1,7 @@
 -- bm-receipts schema, version 1. ${p} is the tables' prefix (default bm_), checked as an SQL
 -- identifier before it is put here. Applied by JdbcStore.migrate in one transaction.
 
--- Dedupe keys: "request " + requestId, or message name + "|" + receipt type.
+-- Dedupe keys: Deduplicator.requestKey (request id) and Deduplicator.receiptKey (receipt).
 -- In flight: owner is the claiming batch and expires_at the end of its lease (another instance
 -- takes the key over after it). Delivered: owner is NULL and expires_at is when the key may be
 -- forgotten (Google redelivers for 7 days; the store keeps keys 7 days plus a margin).

@@ -32,7 +32,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 class JdbcDeduplicatorTest {
-  private static final String M_READ = "conversations/C/messages/M|READ";
+  private static final String M_READ = "receipt 4 READ conversations/C/messages/M";
   private final DataSource ds = TestPostgres.shared().dataSource();
   private final String prefix = Db.migrated(ds);
 
