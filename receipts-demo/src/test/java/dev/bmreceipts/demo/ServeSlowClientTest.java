@@ -126,11 +126,12 @@ class ServeSlowClientTest {
   @Test
   void readTimeoutAndBacklogReachTheConfig() throws Exception {
     ServeCommand sc = new ServeCommand();
-    ServeCommand.Config defaults = ServeCommand.config(Args.parse(sc, List.of(), Map.of()));
+    ServeCommand.Config defaults = ServeCommand.config(Args.parse(sc, List.of(),
+        Map.of("BM_SIGNING_KEY", "k")));
     assertEquals(Duration.ofSeconds(10), defaults.readTimeout());
     assertEquals(4_096, defaults.backlog());
     ServeCommand.Config given = ServeCommand.config(Args.parse(sc,
-        List.of("--read-timeout", "2.5", "--backlog", "128"), Map.of()));
+        List.of("--read-timeout", "2.5", "--backlog", "128"), Map.of("BM_SIGNING_KEY", "k")));
     assertEquals(Duration.ofMillis(2_500), given.readTimeout());
     assertEquals(128, given.backlog());
   }

@@ -26,7 +26,8 @@ class StoreUrlTest {
   @Test
   void theStoreUrlsPasswordIsNeverPrinted() throws Exception {
     Args args = Args.parse(new ServeCommand(), List.of("--store",
-        "jdbc:postgresql://db:5432/bm?user=app&password=s3cret&ssl=true"), Map.of());
+        "jdbc:postgresql://db:5432/bm?user=app&password=s3cret&ssl=true"),
+        Map.of("BM_SIGNING_KEY", "k"));
     ServeCommand.Config config = ServeCommand.config(args);
     String masked = config.store().orElseThrow().masked();
     assertEquals("jdbc:postgresql://db:5432/bm?user=app&password=***&ssl=true", masked);
@@ -56,7 +57,8 @@ class StoreUrlTest {
 
   @Test
   void userAndPasswordComeFromTheUrlElseFromPguserAndPgpassword() throws Exception {
-    Map<String, String> env = Map.of("PGUSER", "envuser", "PGPASSWORD", "envpass");
+    Map<String, String> env = Map.of("PGUSER", "envuser", "PGPASSWORD", "envpass",
+        "BM_SIGNING_KEY", "k");
     StoreUrl fromEnv = ServeCommand.config(Args.parse(new ServeCommand(),
         List.of("--store", "jdbc:postgresql://db/bm"), env)).store().orElseThrow();
     assertEquals("envuser", fromEnv.properties().getProperty("user"));
