@@ -14,6 +14,9 @@ import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.Deduplicator.Batch;
 import dev.bmreceipts.http.Deduplicator.Claim;
 import dev.bmreceipts.http.ReceiptEvent;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -237,6 +240,38 @@ class JdbcDeduplicatorTest {
     Batch b = store.deduplicator().claimAll(List.of("a"), false);
     assertEquals(Claim.CLAIMED, b.claim(0));
     b.release();
+  }
+
+  @Test
+  void theClaimLooksKeysUpByThePrimaryKeyEvenInAGenericPlanMadeOnAnEmptyTable() throws Exception {
+    // A pooled connection keeps the generic plan PostgreSQL made on its first executions, when
+    // a new deployment's table is empty; a scan of the whole table there would grow with it.
+    String claim = store(ds, new MutableClock()).sql().claim();
+    StringBuilder numbered = new StringBuilder();
+    int n = 0;
+    for (char ch : claim.toCharArray()) {
+      if (ch == '?') {
+        numbered.append('$').append(++n);
+      } else {
+        numbered.append(ch);
+      }
+    }
+    assertEquals(4, n);
+    List<String> plan = new ArrayList<>();
+    try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+      st.execute("SET plan_cache_mode = force_generic_plan");
+      st.execute("PREPARE claim_plan(text[], bigint, timestamptz, timestamptz) AS " + numbered);
+      try (ResultSet rs = st.executeQuery(
+          "EXPLAIN EXECUTE claim_plan('{a,b}', 1, now(), now())")) {
+        while (rs.next()) {
+          plan.add(rs.getString(1));
+        }
+      }
+    }
+    assertTrue(plan.stream().anyMatch(l -> l.contains("Index Scan using " + prefix + "dedupe")),
+        () -> String.join("\n", plan));
+    assertTrue(plan.stream().noneMatch(l -> l.contains("Seq Scan on " + prefix + "dedupe")),
+        () -> String.join("\n", plan));
   }
 
   /** Stages one receipt with key {@link #M_READ} into the open batch of this thread. */
