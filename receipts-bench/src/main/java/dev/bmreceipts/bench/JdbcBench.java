@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.bench;
 
+import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.Receipt;
+import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.WebhookSignature;
+import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.Webhook;
 import dev.bmreceipts.http.WebhookServer;
 import dev.bmreceipts.jdbc.JdbcStore;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -129,7 +135,7 @@ public final class JdbcBench {
     long distinct;
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT dedupe_key) FROM"
-            + " bench_inbox WHERE dedupe_key LIKE 'conversations/w%'")) {
+            + " bench_inbox WHERE request_id LIKE 'w%'")) {
       rs.next();
       rows = rs.getLong(1);
       distinct = rs.getLong(2);
@@ -162,27 +168,74 @@ public final class JdbcBench {
         + "\",\"receiptType\":\"READ\"}],\"createTime\":\"2024-05-01T10:00:00Z\"}}";
   }
 
+  /**
+   * The webhook side's load: each client thread keeps one HTTP/1.1 connection and writes
+   * requests built before the clock starts, as wrk does, so that the load generator takes as
+   * little of the cores the webhook and PostgreSQL share as it can.
+   */
   private static Result webhookRound(URI uri, String round, int payloads, int concurrency)
       throws Exception {
-    byte[][] bodies = new byte[payloads][];
-    String[] signatures = new String[payloads];
+    byte[][] requests = new byte[payloads][];
     for (int i = 0; i < payloads; i++) {
-      bodies[i] = payload(round, i).getBytes(StandardCharsets.UTF_8);
-      signatures[i] = WebhookSignature.sign(KEY, bodies[i]);
+      byte[] body = payload(round, i).getBytes(StandardCharsets.UTF_8);
+      String head = "POST " + uri.getPath() + " HTTP/1.1\r\nHost: 127.0.0.1:" + uri.getPort()
+          + "\r\nContent-Type: application/json\r\n" + WebhookSignature.HEADER + ": "
+          + WebhookSignature.sign(KEY, body) + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+      byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+      requests[i] = Arrays.copyOf(h, h.length + body.length);
+      System.arraycopy(body, 0, requests[i], h.length, body.length);
     }
-    HttpClient[] clients = new HttpClient[concurrency];
-    for (int c = 0; c < concurrency; c++) {
-      clients[c] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    Socket[] sockets = new Socket[concurrency];
+    InputStream[] ins = new InputStream[concurrency];
+    try {
+      return run(payloads, concurrency, (thread, i) -> {
+        if (sockets[thread] == null) {
+          sockets[thread] = new Socket(uri.getHost(), uri.getPort());
+          sockets[thread].setTcpNoDelay(true);
+          sockets[thread].setSoTimeout(30_000);
+          ins[thread] = new BufferedInputStream(sockets[thread].getInputStream());
+        }
+        sockets[thread].getOutputStream().write(requests[i]);
+        return readStatus(ins[thread]) == 200;
+      });
+    } finally {
+      for (Socket socket : sockets) {
+        if (socket != null) {
+          socket.close();
+        }
+      }
     }
-    return run(payloads, concurrency, (thread, i) -> {
-      HttpResponse<Void> r = clients[thread].send(HttpRequest.newBuilder(uri)
-          .header("Content-Type", "application/json")
-          .header(WebhookSignature.HEADER, signatures[i])
-          .timeout(Duration.ofSeconds(30))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build(),
-          HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    });
+  }
+
+  /** Reads one response (status line, headers, a Content-Length body) and returns its status. */
+  private static int readStatus(InputStream in) throws IOException {
+    int status = -1;
+    long length = 0;
+    StringBuilder line = new StringBuilder();
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("connection closed mid-response");
+      }
+      if (b != '\n') {
+        if (b != '\r') {
+          line.append((char) b);
+        }
+        continue;
+      }
+      if (line.length() == 0) {
+        break;
+      }
+      String l = line.toString();
+      if (status < 0) {
+        status = Integer.parseInt(l.substring(9, 12));
+      } else if (l.regionMatches(true, 0, "content-length:", 0, 15)) {
+        length = Long.parseLong(l.substring(15).trim());
+      }
+      line.setLength(0);
+    }
+    in.skipNBytes(length);
+    return status;
   }
 
   /** The store's statements, as the webhook's store ran them, with the same parameters. */
@@ -190,8 +243,9 @@ public final class JdbcBench {
       int concurrency, boolean keyByKey) throws Exception {
     AtomicInteger owners = new AtomicInteger();
     return run(payloads, concurrency, (thread, i) -> {
-      String request = "request " + round + "-" + i;
-      String receipt = "conversations/" + round + "/messages/m" + i + "|READ";
+      String request = Deduplicator.requestKey(round + "-" + i);
+      String receipt = Deduplicator.receiptKey(
+          Receipt.of(MessageName.of(round, "m" + i), ReceiptType.READ));
       List<String> keys = List.of(request, receipt);
       List<List<String>> claims = keyByKey ? List.of(List.of(request), List.of(receipt))
           : List.of(keys);
