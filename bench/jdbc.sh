@@ -2,7 +2,7 @@
 # The webhook with the PostgreSQL store against a bare JDBC loop running the same statements at the
 # same concurrency on the same database (dev.bmreceipts.bench.JdbcBench): payloads/s, p99, the
 # median ratio webhook/bare (target 0.8) and statements (round trips) per payload.
-#   bench/jdbc.sh                                   # 1 warm-up round, then 3 rounds of 4,000
+#   bench/jdbc.sh                                   # 4 warm-up rounds, then 3 rounds of 8,000
 #   bench/jdbc.sh --payloads 500 --rounds 1         # smoke run
 # Options (passed to JdbcBench): --payloads N, --rounds N, --warmup N, --concurrency C.
 # A throwaway PostgreSQL is started from the machine's binaries (as the postgres user when run as

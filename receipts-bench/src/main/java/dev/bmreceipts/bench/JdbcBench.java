@@ -75,9 +75,9 @@ public final class JdbcBench {
   /** Runs the benchmark; see the class javadoc. */
   public static void main(String[] args) throws Exception {
     String url = null;
-    int payloads = 4_000;
+    int payloads = 8_000;
     int rounds = 3;
-    int warmup = 1;
+    int warmup = 4;
     int concurrency = 8;
     for (int i = 0; i < args.length; i++) {
       String v = i + 1 < args.length ? args[i + 1] : null;
