@@ -4,17 +4,24 @@ package dev.bmreceipts.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bmreceipts.http.report.ArchiveAnalyser;
 import dev.bmreceipts.http.report.ArchiveFormat;
 import dev.bmreceipts.http.report.ArchiveInput;
 import dev.bmreceipts.http.report.ArchiveReport;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,4 +126,50 @@ class ReportHtmlTest {
     assertFalse(html.contains("url(") || html.contains("@import"), html);
   }
 
+  /**
+   * Renders the page in a real browser: Debian's {@code chromium}, headless, which {@code .ci/run}
+   * installs. Skipped where no chromium is on the PATH.
+   */
+  @Test
+  void chromiumDrawsTheCharts() throws Exception {
+    Optional<Path> chromium = Stream.of("chromium", "chromium-browser")
+        .flatMap(n -> Stream.of(System.getenv("PATH").split(File.pathSeparator))
+            .map(d -> Path.of(d, n)))
+        .filter(Files::isExecutable).findFirst();
+    assumeTrue(chromium.isPresent(), "no chromium on the PATH");
+    Path page = dir.resolve("report.html");
+    Files.writeString(page, ArchiveFormat.html(report()));
+    Path png = dir.resolve("report.png");
+    Process p = new ProcessBuilder(chromium.get().toString(), "--headless", "--no-sandbox",
+        "--disable-gpu", "--hide-scrollbars", "--user-data-dir=" + dir.resolve("profile"),
+        "--window-size=1000,2000", "--screenshot=" + png, page.toUri().toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium did not finish in 60 s");
+    assertEquals(0, p.exitValue(), () -> read(dir.resolve("chromium.log")));
+    BufferedImage image = ImageIO.read(png.toFile());
+    // the bars of the receipts chart and of the latency chart, in their own colours
+    assertTrue(pixelsNear(image, 0x3b6ea5) > 500, "no receipts bars drawn");
+    assertTrue(pixelsNear(image, 0x8a5aa8) > 100, "no latency bars drawn");
+  }
+
+  private static long pixelsNear(BufferedImage image, int rgb) {
+    long n = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        int c = image.getRGB(x, y);
+        int d = Math.abs((c >> 16 & 255) - (rgb >> 16 & 255)) + Math.abs((c >> 8 & 255)
+            - (rgb >> 8 & 255)) + Math.abs((c & 255) - (rgb & 255));
+        n += d <= 12 ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
 }
