@@ -64,7 +64,6 @@ import java.util.Set;
  */
 public final class Webhook {
   private static final System.Logger LOG = System.getLogger(Webhook.class.getName());
-  private static final FailureLog FAILURES = new FailureLog(LOG);
 
   /** Default {@link Builder#maxBodyBytes}: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
@@ -121,8 +120,10 @@ public final class Webhook {
   private final int threads;
   // a body buffer reused per thread spares an 8 KiB allocation per request (WebhookBenchmark, B/op with -prof gc)
   private final ThreadLocal<Body> bodies = ThreadLocal.withInitial(Body::new);
+  private final FailureLog failures;
 
   private Webhook(Builder b) {
+    this.failures = new FailureLog(b.log);
     this.clientToken = b.clientToken;
     this.signature = b.signingKey == null ? null : WebhookSignature.forKey(b.signingKey);
     this.maxBodyBytes = b.maxBodyBytes;
@@ -371,7 +372,7 @@ public final class Webhook {
         answer = OK;
       }
     } catch (Exception e) {
-      FAILURES.failed("receipt listener failed for " + names(fresh, freshCount) + " in conversation "
+      failures.failed("receipt listener failed for " + names(fresh, freshCount) + " in conversation "
           + payload.conversationId() + "; answered 500", e);
     } finally {
       answer = finish(batch, answer);
@@ -404,7 +405,7 @@ public final class Webhook {
         answer = OK;
       }
     } catch (Exception e) {
-      FAILURES.failed("payload listener failed for " + payload.kind() + " "
+      failures.failed("payload listener failed for " + payload.kind() + " "
           + payload.message().map(m -> m.toString()).orElse("") + " in conversation "
           + payload.conversationId() + "; answered 500", e);
     } finally {
@@ -421,8 +422,7 @@ public final class Webhook {
     try {
       return deduplicator.claimAll(keys, firstIsRequest);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, () -> "dedupe store failed to claim " + keys.size()
-          + " keys; answered 503", e);
+      failures.failed("dedupe store failed to claim " + keys.size() + " keys; answered 503", e);
       return null;
     }
   }
@@ -446,7 +446,7 @@ public final class Webhook {
    * answer. A failed commit answers {@link #STORE_FAILED}, so that Google retries; a failed
    * release keeps the answer.
    */
-  private static WebhookResponse finish(Deduplicator.Batch batch, WebhookResponse answer) {
+  private WebhookResponse finish(Deduplicator.Batch batch, WebhookResponse answer) {
     boolean commit = answer == OK;
     try {
       if (commit) {
@@ -456,7 +456,7 @@ public final class Webhook {
       }
       return answer;
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, () -> "dedupe store failed to " + (commit ? "commit" : "release")
+      failures.failed("dedupe store failed to " + (commit ? "commit" : "release")
           + " a request's keys; answered " + (commit ? STORE_FAILED : answer).status(), e);
       return commit ? STORE_FAILED : answer;
     }
@@ -578,8 +578,15 @@ public final class Webhook {
     private Deduplicator deduplicator;
     private Clock clock = Clock.systemUTC();
     private int threads = 2 * Runtime.getRuntime().availableProcessors();
+    private System.Logger log = LOG;
 
     private Builder() {}
+
+    /** Where failures are logged; for tests that count the lines. */
+    Builder log(System.Logger log) {
+      this.log = Objects.requireNonNull(log);
+      return this;
+    }
 
     /** The client token the verification handshake must carry; without one every handshake gets 403. */
     public Builder clientToken(String token) {

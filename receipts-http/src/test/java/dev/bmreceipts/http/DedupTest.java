@@ -261,6 +261,28 @@ class DedupTest {
   }
 
   @Test
+  void aStoreThatIsDownLogsOneLinePerRequestAndOneStackTrace() {
+    RecordingStore store = new RecordingStore() {
+      @Override
+      public synchronized Claim claim(String key) {
+        throw new IllegalStateException("store unreachable");
+      }
+    };
+    FailureLogTest.Recording log = new FailureLogTest.Recording(System.Logger.Level.DEBUG);
+    try (WebhookServer server = start(Webhook.builder().signingKey(KEY).deduplicator(store)
+        .log(log).build())) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(503, post(server, receipts("R" + i, receipt("M" + i, "READ"))).statusCode());
+      }
+    }
+    List<FailureLogTest.Logged> warnings = log.at(System.Logger.Level.WARNING);
+    assertEquals(5, warnings.size(), warnings::toString);
+    assertEquals(1, warnings.stream().filter(l -> l.thrown() != null).count());
+    assertTrue(warnings.get(4).message().startsWith("dedupe store failed to claim 2 keys; answered"
+        + " 503: IllegalStateException: store unreachable"), warnings.get(4).message());
+  }
+
+  @Test
   void aStoreWhoseCommitFailsGets503NotOkAndTheRetryIsDeliveredAgain() {
     AtomicInteger down = new AtomicInteger(1);
     RecordingStore store = new RecordingStore() {
