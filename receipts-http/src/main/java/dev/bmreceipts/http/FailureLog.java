@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How the webhook logs a listener, journal or dedupe store that failed: one {@code WARNING} line per failure,
- * naming the messages and the cause chain; the stack trace once per distinct cause (the chain's
+ * How the webhook logs a listener, journal or dedupe store that failed: one {@code WARNING} line
+ * per failure, naming the messages and the cause chain; the stack trace once per distinct cause (the chain's
  * exception types and the frame the innermost one was thrown from), and for later failures with
  * the same cause only at {@code DEBUG}. A full disk failing every request then costs one line per
  * request, not a page. Payload text in a line is escaped, so it cannot forge other lines.
