@@ -15,6 +15,10 @@
  *       <td>{@link dev.bmreceipts.http.metrics} ({@code ReceiptMetrics}, {@code MetricsReport})</td></tr>
  *   <tr><td>keep every accepted receipt as a JSON line, and replay the lines</td>
  *       <td>{@link dev.bmreceipts.http.journal} ({@code Journal})</td></tr>
+ *   <tr><td>exact figures over archives of any size: journals, raw payloads, gzip; text, JSON,
+ *       CSV or an HTML page with charts</td>
+ *       <td>{@link dev.bmreceipts.http.report} ({@code ArchiveAnalyser}, {@code ArchiveInput},
+ *       {@code ArchiveReport}, {@code ArchiveFormat})</td></tr>
  * </table>
  *
  * <p>The package {@code dev.bmreceipts.http.internal} (the primitive-array table behind the

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A host's tiny JPMS app, compiled and run against the built jars of receipts-http and core on the
  * module path, as a user would: it {@code requires dev.bmreceipts.http} and uses every package
- * that module exports (the webhook, the sender, metrics, the journal); a second app shows that the
- * unexported {@code internal} package does not compile.
+ * that module exports (the webhook, the sender, metrics, the journal, the report); a second app
+ * shows that the unexported {@code internal} package does not compile.
  */
 class HttpModulePathIT {
   private static final String APP = """
@@ -35,6 +35,8 @@ class HttpModulePathIT {
       import dev.bmreceipts.http.WebhookServer;
       import dev.bmreceipts.http.journal.Journal;
       import dev.bmreceipts.http.metrics.ReceiptMetrics;
+      import dev.bmreceipts.http.report.ArchiveAnalyser;
+      import dev.bmreceipts.http.report.ArchiveInput;
       import dev.bmreceipts.http.sender.AccessTokenProvider;
       import dev.bmreceipts.http.sender.ReceiptSender;
       import dev.bmreceipts.http.sender.SendResult;
@@ -77,9 +79,11 @@ class HttpModulePathIT {
                 HttpResponse.BodyHandlers.ofString());
             SendResult sent = sender.sendReadAndWait(MessageName.of("C", "M1"));
             journal.flush();
+            long archived = ArchiveAnalyser.builder().build()
+                .analyse(java.util.List.of(ArchiveInput.file(journalFile))).receipts();
             System.out.println(r.statusCode() + " " + r.body()
                 + " received=" + metrics.snapshot().receivedTotal()
-                + " journal=" + Files.readAllLines(journalFile).size()
+                + " journal=" + Files.readAllLines(journalFile).size() + " report=" + archived
                 + " sent=" + sent.status() + " " + sent.receiptName()
                 + " module=" + Webhook.class.getModule().getName());
           } finally {
@@ -144,7 +148,7 @@ class HttpModulePathIT {
     Processes.Result run = Processes.run(new ProcessBuilder(Processes.java(),
         "-p", out + File.pathSeparator + modulePath, "-m", "tiny/app.Main", journal.toString()));
     assertEquals(0, run.code(), run.err());
-    assertEquals("200 ok received=2 journal=2 sent=200 conversations/C/messages/M1/receipt"
+    assertEquals("200 ok received=2 journal=2 report=2 sent=200 conversations/C/messages/M1/receipt"
         + " module=dev.bmreceipts.http", run.out().strip());
   }
 
