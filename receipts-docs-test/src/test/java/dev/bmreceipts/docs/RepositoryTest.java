@@ -108,5 +108,13 @@ class RepositoryTest {
         "mvn -B -ntp install")) {
       assertTrue(readme.contains(s), s);
     }
+    // the install route names what it installs: every published module
+    int from = readme.indexOf("This installs ");
+    String installs = readme.substring(from, readme.indexOf("jar.", from)).replace('\n', ' ');
+    for (String m : Repo.modules()) {
+      if (Repo.published(m)) {
+        assertTrue(installs.contains("`" + m + "`"), m + " missing from: " + installs);
+      }
+    }
   }
 }
