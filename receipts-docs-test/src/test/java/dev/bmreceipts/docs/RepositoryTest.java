@@ -2,6 +2,7 @@
 package dev.bmreceipts.docs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -114,6 +115,31 @@ class RepositoryTest {
     for (String m : Repo.modules()) {
       if (Repo.published(m)) {
         assertTrue(installs.contains("`" + m + "`"), m + " missing from: " + installs);
+      }
+    }
+  }
+
+  /**
+   * What a Central upload requires of every published pom: a name, a description, a URL, the
+   * licence, the developers and the SCM, in the pom itself or in the parent it inherits from
+   * (the BOM has no parent, so it carries its own).
+   */
+  @Test
+  void everyPublishedPomHasWhatCentralRequires() {
+    Element root = Repo.pom(Repo.ROOT.resolve("pom.xml")).getDocumentElement();
+    for (String m : Repo.modules()) {
+      if (!Repo.published(m)) {
+        continue;
+      }
+      Element pom = Repo.pom(Repo.ROOT.resolve(m).resolve("pom.xml")).getDocumentElement();
+      boolean inherits = !Repo.child(pom, "parent").isEmpty();
+      for (String field : List.of("name", "description")) {
+        assertFalse(Repo.child(pom, field).isEmpty(), m + " has no <" + field + ">");
+      }
+      for (String field : List.of("url", "licenses", "developers", "scm")) {
+        String own = Repo.child(pom, field);
+        assertFalse(own.isEmpty() && (!inherits || Repo.child(root, field).isEmpty()),
+            m + " has no <" + field + ">, of its own or inherited");
       }
     }
   }
