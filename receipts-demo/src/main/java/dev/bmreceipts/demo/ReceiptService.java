@@ -123,9 +123,20 @@ final class ReceiptService implements AutoCloseable {
     store.ifPresent(s -> purges.scheduleWithFixedDelay(() -> purge(s), 1, 1, TimeUnit.MINUTES));
   }
 
-  private static void purge(JdbcStore store) {
+  /** Keys deleted per statement, and statements per minute at most (a million keys a minute). */
+  static final int PURGE_BATCH = 10_000;
+  static final int PURGE_BATCHES = 100;
+
+  /**
+   * Deletes expired dedupe keys, a bounded batch at a time, until a batch finds fewer than it
+   * may take or {@link #PURGE_BATCHES} have run: one batch a minute fell behind any instance
+   * taking more than 167 keys a second.
+   */
+  static void purge(JdbcStore store) {
     try {
-      store.purgeExpired(10_000);
+      for (int i = 0; i < PURGE_BATCHES && store.purgeExpired(PURGE_BATCH) == PURGE_BATCH; i++) {
+        // the next batch
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "could not purge expired dedupe keys: " + e.getMessage());
     }

@@ -20,10 +20,10 @@ import javax.sql.DataSource;
  * <p>Its {@link #dataSource()} opens a new driver connection per {@code getConnection()} (no
  * pool: the store holds one connection per request, from its claim to its commit), through
  * {@link DriverManager}, so that the PostgreSQL driver stays a run-time dependency. Connect and
- * login time out after 5 s unless the URL says otherwise.
+ * login time out after 5 s, and a cancel after 1 s, unless the URL says otherwise.
  */
 final class StoreUrl {
-  private static final Pattern PASSWORD = Pattern.compile("(?i)([?&]password=)[^&]*");
+  private static final Pattern PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)[^&]*");
 
   private final String url;
   private final Properties properties = new Properties();
@@ -32,6 +32,9 @@ final class StoreUrl {
     this.url = url;
     properties.setProperty("connectTimeout", "5");
     properties.setProperty("loginTimeout", "5");
+    // a statement past the store's timeout is cancelled on a new connection; the driver waits for
+    // that cancel (10 s by default) before the request can answer 503
+    properties.setProperty("cancelSignalTimeout", "1");
     properties.setProperty("tcpKeepAlive", "true");
     properties.setProperty("ApplicationName", "bm-receipts");
     if (!url.matches("(?i).*[?&]user=.*") && env.get("PGUSER") != null) {
@@ -51,7 +54,7 @@ final class StoreUrl {
     return new StoreUrl(url, args.env());
   }
 
-  /** The URL with its password, if any, replaced by {@code ***}. */
+  /** The URL with its password and SSL key password, if any, replaced by {@code ***}. */
   String masked() {
     return PASSWORD.matcher(url).replaceAll("$1***");
   }

@@ -71,6 +71,11 @@ class StoreUrlTest {
     assertEquals(null, inUrl.properties().getProperty("user"));
     assertEquals(null, inUrl.properties().getProperty("password"));
     assertEquals("5", inUrl.properties().getProperty("connectTimeout"));
+    assertEquals("1", inUrl.properties().getProperty("cancelSignalTimeout"));
+    StoreUrl ssl = ServeCommand.config(Args.parse(new ServeCommand(), List.of("--store",
+        "jdbc:postgresql://db/bm?sslpassword=keypass&ssl=true&password=urlpass"), env))
+        .store().orElseThrow();
+    assertEquals("jdbc:postgresql://db/bm?sslpassword=***&ssl=true&password=***", ssl.masked());
   }
 
   @Test

@@ -195,6 +195,15 @@ final class JdbcDeduplicator implements Deduplicator {
     return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 
+  /**
+   * Whether the database did not answer: the connection failed or timed out (SQLSTATE class
+   * {@code 08}), or the statement was cancelled when its timeout ran out ({@code 57014}).
+   */
+  static boolean unanswered(SQLException e) {
+    String state = e.getSQLState();
+    return state == null || state.startsWith("08") || state.equals("57014");
+  }
+
   /** One request's claims, staged rows and connection; used by its thread only. */
   private final class Session {
     final long owner;
@@ -253,11 +262,15 @@ final class JdbcDeduplicator implements Deduplicator {
         try {
           commit(toCommit, toDrop);
         } catch (StoreException e) {
-          // nothing was recorded: give the keys back now if the database lets us (if the lease
-          // was lost they are another request's, and the statement touches none of them)
-          List<String> all = new ArrayList<>(toCommit);
-          all.addAll(toDrop);
-          release(all);
+          // nothing was recorded: give the keys back now if the database answered (if the lease
+          // was lost they are another request's, and the statement touches none of them); not
+          // when it did not answer in time, since a release would wait as long again past the
+          // request's deadline: the keys are taken over when their lease ends
+          if (!(e.getCause() instanceof SQLException cause && unanswered(cause))) {
+            List<String> all = new ArrayList<>(toCommit);
+            all.addAll(toDrop);
+            release(all);
+          }
           throw e;
         }
       } finally {

@@ -49,7 +49,11 @@ import javax.sql.DataSource;
  * connection's network timeout; a failure throws {@link StoreException}, which the webhook
  * answers with {@code 503} and {@code Retry-After}. Nothing is cached between requests: when
  * the database is back, the next request works. Connection set-up is the {@link DataSource}'s:
- * give it a connect and login timeout too.
+ * give it a connect and login timeout too, and a short cancel timeout: a statement past its
+ * timeout is cancelled over a new connection, and the PostgreSQL driver waits for that cancel
+ * ({@code cancelSignalTimeout}, 10 s by default; the demo sets 1 s) before the request can answer.
+ * A commit that got no answer is not followed by a release: its keys are taken over after the
+ * lease, so that a stalled database costs a request one timeout, not two.
  *
  * <p>The schema is applied only on request, by {@link #migrate}. Instances are thread-safe.
  */
