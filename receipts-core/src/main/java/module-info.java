@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The receipts model, the webhook payload parser, the agent-receipt JSON and the
- * {@code X-Goog-Signature} verifier. No I/O, no threads, no logging.
+ * {@code X-Goog-Signature} verifier, for Business Messages ({@code dev.bmreceipts.core}) and for
+ * RCS Business Messaging ({@code dev.bmreceipts.core.rbm}). No I/O, no threads, no logging.
  *
  * <pre>{@code
  * WebhookParser parser = WebhookParser.create();
@@ -18,4 +19,5 @@ module dev.bmreceipts.core {
   requires transitive jakarta.json;
 
   exports dev.bmreceipts.core;
+  exports dev.bmreceipts.core.rbm;
 }
