@@ -14,8 +14,8 @@
  * run time; this module compiles against the API only.
  */
 module dev.bmreceipts.core {
-  // transitive: WebhookPayload hands out jakarta.json.JsonObject / JsonValue for the members
-  // it does not model, so every reader of our API needs the JSON-P API too.
+  // transitive: WebhookPayload and RbmPayload hand out jakarta.json.JsonObject / JsonValue for
+  // the members they do not model, so every reader of our API needs the JSON-P API too.
   requires transitive jakarta.json;
 
   exports dev.bmreceipts.core;
