@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The receipts model, the webhook payload parser, the agent-receipt JSON and the
- * {@code X-Goog-Signature} verifier. No I/O, no threads, no logging.
+ * {@code X-Goog-Signature} verifier, for Business Messages ({@code dev.bmreceipts.core}) and for
+ * RCS Business Messaging ({@code dev.bmreceipts.core.rbm}). No I/O, no threads, no logging.
  *
  * <pre>{@code
  * WebhookParser parser = WebhookParser.create();
@@ -13,9 +14,10 @@
  * run time; this module compiles against the API only.
  */
 module dev.bmreceipts.core {
-  // transitive: WebhookPayload hands out jakarta.json.JsonObject / JsonValue for the members
-  // it does not model, so every reader of our API needs the JSON-P API too.
+  // transitive: WebhookPayload and RbmPayload hand out jakarta.json.JsonObject / JsonValue for
+  // the members they do not model, so every reader of our API needs the JSON-P API too.
   requires transitive jakarta.json;
 
   exports dev.bmreceipts.core;
+  exports dev.bmreceipts.core.rbm;
 }

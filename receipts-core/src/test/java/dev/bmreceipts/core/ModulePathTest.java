@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class ModulePathTest {
   private static final String CORE = "dev.bmreceipts.core";
+  private static final String RBM = "dev.bmreceipts.core.rbm";
   private static final byte[] BODY = ("{\"requestId\":\"r\",\"receipts\":{\"receipts\":["
       + "{\"message\":\"conversations/c/messages/m1\",\"receiptType\":\"DELIVERED\"},"
       + "{\"message\":\"conversations/c/messages/m2\",\"receiptType\":\"READ\"}]}}").getBytes(StandardCharsets.UTF_8);
@@ -96,11 +97,11 @@ class ModulePathTest {
   }
 
   @Test
-  void theDescriptorExportsOnlyTheApiPackageAndRequiresJsonTransitively() {
+  void theDescriptorExportsOnlyTheApiPackagesAndRequiresJsonTransitively() {
     assertTrue(core.isNamed());
     assertNotSame(getClass().getModule(), core);
     ModuleDescriptor d = core.getDescriptor();
-    assertEquals(Set.of(CORE), d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
+    assertEquals(Set.of(CORE, RBM), d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
     assertTrue(d.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified));
     assertTrue(d.opens().isEmpty());
     assertTrue(d.requires().stream().anyMatch(r -> r.name().equals("jakarta.json")
@@ -110,12 +111,13 @@ class ModulePathTest {
   }
 
   @Test
-  void exportsTheApiPackageAndNoOther() {
+  void exportsTheApiPackagesAndNoOther() {
     assertTrue(core.isExported("dev.bmreceipts.core"));
+    assertTrue(core.isExported(RBM));
     assertTrue(core.getPackages().contains("dev.bmreceipts.core.internal"));
     assertFalse(core.isExported("dev.bmreceipts.core.internal"));
     for (String pn : core.getPackages()) {
-      if (!pn.equals(CORE)) {
+      if (!pn.equals(CORE) && !pn.equals(RBM)) {
         assertFalse(core.isExported(pn, getClass().getModule()), pn);
         assertFalse(core.isOpen(pn, getClass().getModule()), pn);
       }
@@ -141,6 +143,23 @@ class ModulePathTest {
     Class<?> signature = Class.forName(core, "dev.bmreceipts.core.WebhookSignature");
     Object header = signature.getMethod("sign", String.class, byte[].class).invoke(null, "k", BODY);
     assertEquals(WebhookSignature.sign("k", BODY), header);
+  }
+
+  @Test
+  void theRbmPackageLoadedThroughTheLayerParsesAnEnvelope() throws Exception {
+    Class<?> parserType = Class.forName(core, RBM + ".RbmParser");
+    assertSame(core, parserType.getModule());
+    byte[] body = ("{\"message\":{\"data\":\"" + java.util.Base64.getEncoder().encodeToString(
+        "{\"senderPhoneNumber\":\"+447700900123\",\"eventType\":\"READ\",\"eventId\":\"e\",\"messageId\":\"m\"}"
+            .getBytes(StandardCharsets.UTF_8)) + "\"}}").getBytes(StandardCharsets.UTF_8);
+    Object payload = inLayer(() -> {
+      Object parser = parserType.getMethod("create").invoke(null);
+      Object parsed = parserType.getMethod("parse", byte[].class).invoke(parser, (Object) body);
+      Object envelope = ((Optional<?>) parsed.getClass().getMethod("envelope").invoke(parsed)).orElseThrow();
+      return parserType.getMethod("payload", envelope.getClass()).invoke(parser, envelope);
+    });
+    assertSame(core, payload.getClass().getModule());
+    assertEquals(Optional.of("rbm-event 1 e +447700900123"), payload.getClass().getMethod("dedupeKey").invoke(payload));
   }
 
   @Test
