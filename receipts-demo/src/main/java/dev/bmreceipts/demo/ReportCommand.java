@@ -210,7 +210,7 @@ final class ReportCommand implements Command {
     Config config = config(args);
     ArchiveProgress progress = new ArchiveProgress();
     ScheduledExecutorService ticker = null;
-    if (!config.quiet() && System.console() != null) {
+    if (!config.quiet() && terminal(Path.of("/proc/self/fd/2"))) {
       ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "report-progress");
         t.setDaemon(true);
@@ -259,6 +259,23 @@ final class ReportCommand implements Command {
     }
     io.out().flush();
     return 0;
+  }
+
+  /**
+   * Whether standard error is a terminal: where the system names a process's descriptors
+   * ({@code /proc/self/fd/2} on Linux), whether descriptor 2 is a terminal device; elsewhere
+   * whether the JVM has a console, which looks at standard input and output instead. With
+   * {@code System.console()} alone, {@code report > out.html} on a terminal showed no progress and
+   * {@code report 2> log} wrote progress lines into the log.
+   */
+  static boolean terminal(Path stderrLink) {
+    try {
+      String target = Files.readSymbolicLink(stderrLink).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty")
+          || target.equals("/dev/console");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
   }
 
   /** {@code \r  412 of 688 MiB, 1.52 M lines/s, 2 s left}, padded to overwrite the last one. */

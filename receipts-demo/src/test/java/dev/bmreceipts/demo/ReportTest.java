@@ -177,4 +177,37 @@ class ReportTest {
     CliTest.assertUsage(new String[] {"report", journal().toString(), "--by", "month"},
         "report: --by must be one of hour, day, week, got \"month\"");
   }
+
+  @Test
+  void progressIsShownWhenStandardErrorIsATerminalAndOnlyThen() throws Exception {
+    Path tty = Files.createSymbolicLink(dir.resolve("fd2-tty"), Path.of("/dev/pts/7"));
+    Path log = Files.createSymbolicLink(dir.resolve("fd2-log"), dir.resolve("report.log"));
+    Path pipe = Files.createSymbolicLink(dir.resolve("fd2-pipe"), Path.of("pipe:[4242]"));
+    assertTrue(ReportCommand.terminal(tty));
+    assertEquals(false, ReportCommand.terminal(log));
+    assertEquals(false, ReportCommand.terminal(pipe));
+    // this test's own standard error is a pipe to the test runner
+    assertEquals(false, ReportCommand.terminal(Path.of("/proc/self/fd/2")));
+  }
+
+  @Test
+  void progressLineSaysBytesOfTotalLinesPerSecondAndTimeLeft() throws Exception {
+    Path journal = dir.resolve("big.jsonl");
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; sb.length() < 3 << 20; i++) {
+      sb.append("{\"agent\":\"brands/b/agents/a\",\"conversationId\":\"c\",\"message\":"
+          + "\"conversations/c/messages/m").append(i).append("\",\"receiptType\":\"DELIVERED\","
+          + "\"createTime\":\"2024-05-01T10:00:00Z\"}\n");
+    }
+    Files.writeString(journal, sb);
+    dev.bmreceipts.http.report.ArchiveProgress progress =
+        new dev.bmreceipts.http.report.ArchiveProgress();
+    dev.bmreceipts.http.report.ArchiveAnalyser.builder().build().analyse(
+        List.of(dev.bmreceipts.http.report.ArchiveInput.file(journal)), progress);
+    String line = ReportCommand.progressLine(progress, 2_000_000_000L);
+    assertTrue(line.startsWith("\r  3 of 3 MiB, "), line);
+    assertTrue(line.matches("\r  3 of 3 MiB, \\d+\\.\\d\\d M lines/s, 0 s left *"), line);
+    assertEquals(String.format(java.util.Locale.ROOT, "%.2f", progress.lines() / 2.0 / 1e6),
+        line.replaceAll("(?s).*, ([0-9.]+) M lines/s.*", "$1"));
+  }
 }
