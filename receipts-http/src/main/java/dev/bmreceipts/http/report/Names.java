@@ -3,12 +3,14 @@ package dev.bmreceipts.http.report;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Byte strings by their 64-bit {@link Hashing} hash: an open-addressing table of hashes pointing
  * at ordinals, each ordinal's bytes kept once in an arena. Adding a string whose hash is known
  * compares the bytes, so a collision between two names is counted ({@link #collisions()}), never
- * silently merged. About 20 bytes plus the name per entry. Not thread-safe: one per worker.
+ * silently merged. About 20 bytes plus the name per entry, counted against the analysis's memory
+ * budget with the message tables. Not thread-safe: one per worker.
  */
 final class Names {
   private long[] keys = new long[1024];
@@ -19,6 +21,24 @@ final class Names {
   private int size;
   private int used;
   private long collisions;
+  /** The analysis's state in bytes, shared with the message tables, and its budget. */
+  private final AtomicLong bytes;
+  private final long budget;
+
+  /** Names whose growth counts against {@code budget} in {@code bytes}. */
+  Names(AtomicLong bytes, long budget) {
+    this.bytes = bytes;
+    this.budget = budget;
+    charge(12L * keys.length + 8L * offsets.length + arena.length);
+  }
+
+  /** Counts {@code more} bytes of growth; past the budget, the analysis stops. */
+  private void charge(long more) {
+    if (bytes.addAndGet(more) > budget) {
+      bytes.addAndGet(-more);
+      throw new ArchiveTooLargeException(budget);
+    }
+  }
 
   /** The ordinal of the string, added if new. */
   int add(long hash, byte[] b, int off, int len) {
@@ -40,11 +60,14 @@ final class Names {
     }
     int ord = size++;
     if (ord == offsets.length) {
+      charge(8L * ord);
       offsets = Arrays.copyOf(offsets, ord * 2);
       lengths = Arrays.copyOf(lengths, ord * 2);
     }
     if (used + len > arena.length) {
-      arena = Arrays.copyOf(arena, Math.max(arena.length * 2, used + len));
+      int grown = Math.max(arena.length * 2, used + len);
+      charge(grown - arena.length);
+      arena = Arrays.copyOf(arena, grown);
     }
     System.arraycopy(b, off, arena, used, len);
     offsets[ord] = used;
@@ -59,6 +82,7 @@ final class Names {
   }
 
   private void rehash() {
+    charge(12L * keys.length);
     long[] oldKeys = keys;
     int[] oldOrdinals = ordinals;
     keys = new long[oldKeys.length * 2];

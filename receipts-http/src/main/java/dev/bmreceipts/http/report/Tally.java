@@ -19,8 +19,8 @@ final class Tally implements LineParser.Sink {
   private static final long HOUR = 3_600_000_000L;
 
   final MessageTable table;
-  final Names conversations = new Names();
-  final Names agents = new Names();
+  final Names conversations;
+  final Names agents;
   long[] agentCounts = new long[64];
   final long[] byType = new long[3];
   final Map<Long, long[]> receiptsByHour = new HashMap<>();
@@ -40,6 +40,8 @@ final class Tally implements LineParser.Sink {
 
   Tally(AtomicLong tableBytes, long budget, long since, long until) {
     this.table = new MessageTable(tableBytes, budget);
+    this.conversations = new Names(tableBytes, budget);
+    this.agents = new Names(tableBytes, budget);
     this.since = since;
     this.until = until;
     this.windowed = since != Long.MIN_VALUE || until != Long.MAX_VALUE;

@@ -383,6 +383,22 @@ class ArchiveAnalyserTest {
   }
 
   @Test
+  void conversationNamesCountAgainstTheMemoryBudgetToo() throws Exception {
+    // few messages, each in a conversation of its own with a long name: the names, not the
+    // message table, outgrow the budget, and the analysis stops instead of running out of heap
+    List<String> lines = new ArrayList<>();
+    String pad = "x".repeat(2_000);
+    for (int m = 0; m < 2_000; m++) {
+      lines.add(line("a", "c" + m + pad, "m", "DELIVERED", T0));
+    }
+    Path f = write("names.jsonl", lines);
+    assertThrows(ArchiveTooLargeException.class,
+        () -> analyse(ArchiveAnalyser.builder().memoryBudget(1 << 21), f));
+    assertEquals(2_000, analyse(ArchiveAnalyser.builder().memoryBudget(1 << 24), f)
+        .messagesDelivered());
+  }
+
+  @Test
   void stopsPastTheMemoryBudgetInsteadOfGoingInexact() throws Exception {
     List<String> lines = new ArrayList<>();
     for (int m = 0; m < 60_000; m++) {
@@ -391,9 +407,10 @@ class ArchiveAnalyserTest {
     Path f = write("big.jsonl", lines);
     ArchiveTooLargeException e = assertThrows(ArchiveTooLargeException.class,
         () -> analyse(ArchiveAnalyser.builder().memoryBudget(1 << 21), f));
-    assertTrue(e.getMessage().startsWith("the archive holds more distinct messages than 2 MiB"),
-        e.getMessage());
-    assertEquals(60_000, analyse(ArchiveAnalyser.builder().memoryBudget(1 << 23), f)
+    assertTrue(e.getMessage().startsWith("the archive holds more distinct messages and"
+        + " conversations than 2 MiB"), e.getMessage());
+    // every message has a conversation of its own here: the names count too
+    assertEquals(60_000, analyse(ArchiveAnalyser.builder().memoryBudget(1 << 24), f)
         .messagesDelivered());
   }
 
