@@ -83,7 +83,7 @@ class StoreIT {
     byte[][] bodies = new byte[PAYLOADS][];
     for (int i = 0; i < PAYLOADS; i++) {
       // message m-(i/2): its DELIVERED in payload 2k, its READ in payload 2k+1
-      bodies[i] = Payloads.receipts("req-" + i, "conv-" + (i % 11),
+      bodies[i] = Payloads.receipts("req-" + i, "conv-" + (i / 2 % 11),
           i % 2 == 0 ? "DELIVERED" : "READ", List.of("m-" + (i / 2)))
           .getBytes(StandardCharsets.UTF_8);
     }
@@ -156,6 +156,7 @@ class StoreIT {
       Instance killed = instances.get(1);
       killed.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       live.remove(killed);
+      acknowledgedAreInTheInbox(pg.url(), oks, "after kill -9 of an instance");
 
       assertTrue(twoThirds.await(240, TimeUnit.SECONDS), "two thirds delivered: " + statuses);
       pg.stopServer();
@@ -164,6 +165,8 @@ class StoreIT {
       assertTrue(down503.await(30, TimeUnit.SECONDS), "503 while PostgreSQL is down");
       dbDown.set(false);
       pg.startServer();
+      // PostgreSQL stopped as by a crash: what was acknowledged before is still there
+      acknowledgedAreInTheInbox(pg.url(), oks, "after PostgreSQL's crash and restart");
       assertTrue(finished.await(240, TimeUnit.SECONDS), "every payload delivered: " + remaining
           + " left, statuses " + statuses);
       for (Future<?> w : workers) {
@@ -200,8 +203,7 @@ class StoreIT {
     }
     int clean = 0;
     for (int p = 0; p < PAYLOADS; p++) {
-      String key = "conversations/conv-" + (p % 11) + "/messages/m-" + (p / 2) + "|"
-          + (p % 2 == 0 ? "DELIVERED" : "READ");
+      String key = key(p);
       int n = journaled.getOrDefault(key, 0);
       assertTrue(n >= 1, key + " reached no listener");
       // a second listener call only after a delivery of it failed
@@ -220,6 +222,40 @@ class StoreIT {
     assertEquals(0, report.code(), report.err());
     assertTrue(report.out().contains("\"receipts\":" + PAYLOADS)
         || report.out().contains("\"receipts\": " + PAYLOADS), report.out());
+    // each message's DELIVERED and READ landed on whichever instances the balancer picked: the
+    // report over the inbox joins them all the same
+    assertTrue(report.out().replace(" ", "").contains("\"messagesDeliveredAndRead\":"
+        + PAYLOADS / 2 + ","), report.out());
+  }
+
+  /**
+   * Every payload answered 200 before this call has its receipt in the inbox. The answers are
+   * read before the inbox, so a payload acknowledged meanwhile is simply not checked yet.
+   */
+  private static void acknowledgedAreInTheInbox(String url, AtomicIntegerArray oks, String when)
+      throws Exception {
+    List<String> acknowledged = new ArrayList<>();
+    for (int p = 0; p < PAYLOADS; p++) {
+      if (oks.get(p) > 0) {
+        acknowledged.add(key(p));
+      }
+    }
+    java.util.Set<String> inbox = new java.util.HashSet<>();
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT message || '|' || receipt_type FROM bm_inbox")) {
+      while (rs.next()) {
+        inbox.add(rs.getString(1));
+      }
+    }
+    assertTrue(acknowledged.size() > 0, when);
+    List<String> lost = acknowledged.stream().filter(k -> !inbox.contains(k)).toList();
+    assertEquals(List.of(), lost, "acknowledged but not in the inbox " + when);
+  }
+
+  /** Payload {@code p}'s receipt as {@code message|type}. */
+  private static String key(int p) {
+    return "conversations/conv-" + (p / 2 % 11) + "/messages/m-" + (p / 2) + "|"
+        + (p % 2 == 0 ? "DELIVERED" : "READ");
   }
 
   private static HttpRequest request(URI uri, byte[] body) {
