@@ -4,6 +4,7 @@ package dev.bmreceipts.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bmreceipts.testsupport.SlowClients;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bmreceipts.core.WebhookSignature;
+import dev.bmreceipts.testsupport.TestPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URI;

@@ -4,6 +4,7 @@ package dev.bmreceipts.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.bmreceipts.jdbc.JdbcStore;
+import dev.bmreceipts.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -96,7 +96,10 @@ class RepositoryTest {
       }
     }
     assertEquals(published, managed);
-    assertTrue(!Repo.published("receipts-bench") && !Repo.published("receipts-docs-test"));
+    for (String m : List.of("receipts-bench", "receipts-docs-test", "receipts-test-support")) {
+      assertTrue(Repo.modules().contains(m), m + " is not in the root pom's modules");
+      assertTrue(!Repo.published(m), m + " is published");
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bmreceipts.core.WebhookSignature;
+import dev.bmreceipts.testsupport.SlowClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

@@ -9,6 +9,7 @@ import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.ReceiptListener;
 import dev.bmreceipts.http.Webhook;
 import dev.bmreceipts.http.WebhookServer;
+import dev.bmreceipts.testsupport.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;

@@ -14,6 +14,7 @@ import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.Deduplicator.Batch;
 import dev.bmreceipts.http.Deduplicator.Claim;
 import dev.bmreceipts.http.ReceiptEvent;
+import dev.bmreceipts.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

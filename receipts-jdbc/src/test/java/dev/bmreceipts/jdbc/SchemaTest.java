@@ -4,6 +4,7 @@ package dev.bmreceipts.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.bmreceipts.testsupport.TestPostgres;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;

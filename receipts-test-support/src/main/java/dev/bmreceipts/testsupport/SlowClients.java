@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.bmreceipts.http;
+package dev.bmreceipts.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * Connections on raw sockets that send a webhook request slowly or never whole, as an attacker
  * does; a scheduler trickles their bytes. Closing closes every socket.
  */
-final class SlowClients implements AutoCloseable {
+public final class SlowClients implements AutoCloseable {
   /** How a connection fails to send its request. */
-  enum Kind {
+  public enum Kind {
     /** Headers one byte at a time, never ending. */
     SLOWLORIS("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n", "X"),
     /** A 1,000,000-byte body one byte at a time. */
@@ -45,18 +45,26 @@ final class SlowClients implements AutoCloseable {
     }
   }
 
-  /** One connection and when its first bytes were sent. */
-  record Connection(Kind kind, Socket socket, long openedNanos) {}
+  /**
+   * One connection and when its first bytes were sent.
+   *
+   * @param kind how it fails to send its request
+   * @param socket its socket
+   * @param openedNanos {@link System#nanoTime()} when its first bytes were sent
+   */
+  public record Connection(Kind kind, Socket socket, long openedNanos) {}
 
   private final List<Connection> connections = new ArrayList<>();
   private final ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
+
+  private SlowClients() {}
 
   /**
    * Opens {@code perKind} connections of each kind to {@code path} on {@code server}, sends each
    * one's first bytes, and from then on trickles more every {@code every}.
    */
-  static SlowClients open(InetSocketAddress server, String path, int perKind, Duration every)
-      throws IOException {
+  public static SlowClients open(InetSocketAddress server, String path, int perKind,
+      Duration every) throws IOException {
     SlowClients clients = new SlowClients();
     try {
       for (int i = 0; i < perKind; i++) {
@@ -77,7 +85,8 @@ final class SlowClients implements AutoCloseable {
     return clients;
   }
 
-  List<Connection> connections() {
+  /** The connections, {@code perKind} rounds of every {@link Kind} in order. */
+  public List<Connection> connections() {
     return connections;
   }
 
@@ -106,7 +115,7 @@ final class SlowClients implements AutoCloseable {
    * open at {@code deadlineNanos} ({@link System#nanoTime()}). Whatever the server sends before it
    * closes is read and ignored.
    */
-  long[] awaitClosed(long deadlineNanos) throws IOException {
+  public long[] awaitClosed(long deadlineNanos) throws IOException {
     long[] closedAfter = new long[connections.size()];
     byte[] buf = new byte[1024];
     for (int i = 0; i < closedAfter.length; i++) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.bmreceipts.demo;
+package dev.bmreceipts.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,16 +13,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 /**
- * A throwaway PostgreSQL for the integration tests (as receipts-jdbc's tests start theirs), started from the machine's PostgreSQL binaries
- * ({@code initdb} on the PATH or under {@code /usr/lib/postgresql/N/bin}) in a temporary
- * directory on a free loopback port. PostgreSQL refuses to run as root, so as root its commands
+ * A throwaway PostgreSQL for receipts-jdbc's tests and the demo's integration tests, started
+ * from the machine's PostgreSQL binaries ({@code initdb} on the PATH or under
+ * {@code /usr/lib/postgresql/N/bin}) in a temporary directory on a free loopback port. PostgreSQL refuses to run as root, so as root its commands
  * run as the {@code postgres} user through {@code runuser}. With the system property
  * {@code bm.test.postgres.url} set (a JDBC URL with user and password), that database is used
  * instead and nothing is started.
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
   private static TestPostgres shared;
 
   private final Path bin;
@@ -40,7 +41,7 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** One server for the whole test JVM, stopped when it exits. */
-  static synchronized TestPostgres shared() {
+  public static synchronized TestPostgres shared() {
     if (shared == null) {
       shared = start();
       Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
@@ -49,7 +50,7 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** A new server of its own (which a test may stop and start). */
-  static TestPostgres start() {
+  public static TestPostgres start() {
     String given = System.getProperty("bm.test.postgres.url", "");
     if (!given.isBlank() && !given.startsWith("${")) {
       return new TestPostgres(null, null, -1, given, false);
@@ -99,7 +100,7 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** Starts the server (again); blocks until it accepts connections. */
-  void startServer() {
+  public void startServer() {
     requireOwn();
     run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("db").toString(), "-l",
         data.resolve("log").toString(), "-w", "-t", "60", "-o",
@@ -111,13 +112,14 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** Stops the server at once, cutting every connection. */
-  void stopServer() {
+  public void stopServer() {
     requireOwn();
     run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("db").toString(), "-m",
         "immediate", "-w", "stop"));
   }
 
-  boolean ownServer() {
+  /** Whether this server was started here (and so may be stopped and started). */
+  public boolean ownServer() {
     return bin != null;
   }
 
@@ -128,8 +130,15 @@ final class TestPostgres implements AutoCloseable {
     }
   }
 
-  String url() {
+  /** The server's JDBC URL, with the user. */
+  public String url() {
     return url;
+  }
+
+  /** A new DataSource to the server: a new connection per getConnection. */
+  public DataSource dataSource() {
+    return new UrlDataSource(url + (url.contains("?") ? "&" : "?")
+        + "connectTimeout=5&loginTimeout=5&socketTimeout=30");
   }
 
   private void run(List<String> command) {
@@ -154,6 +163,7 @@ final class TestPostgres implements AutoCloseable {
     }
   }
 
+  /** Stops the server, if started here, and deletes its files. */
   @Override
   public void close() {
     if (bin == null) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.bmreceipts.jdbc;
+package dev.bmreceipts.testsupport;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -10,10 +10,15 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /** A new driver connection per {@link #getConnection()}: no pool, as the demo uses. */
-final class UrlDataSource implements DataSource {
+public final class UrlDataSource implements DataSource {
   private final String url;
 
-  UrlDataSource(String url) {
+  /**
+   * A data source for one JDBC URL.
+   *
+   * @param url the URL that {@link DriverManager#getConnection(String)} connects to
+   */
+  public UrlDataSource(String url) {
     this.url = url;
   }
 
