@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** The store behind real webhooks on loopback, called by a real client. */
 class InboxTest {
-  private static final String KEY = "inbox-test-key";
+  static final String KEY = "inbox-test-key";
   private static final HttpClient CLIENT = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -118,6 +118,41 @@ public final class TestPostgres implements AutoCloseable {
         "immediate", "-w", "stop"));
   }
 
+  /**
+   * Freezes the server and every one of its processes (SIGSTOP): connections stay open and
+   * nothing answers, as with a database on a hung host. {@link #thaw()} resumes them.
+   */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** Resumes what {@link #freeze()} stopped (SIGCONT). */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    requireOwn();
+    try {
+      long postmaster = Long.parseLong(
+          Files.readAllLines(data.resolve("db").resolve("postmaster.pid")).get(0).trim());
+      List<String> kill = new ArrayList<>(List.of("kill", "-" + name, Long.toString(postmaster)));
+      ProcessHandle.of(postmaster).orElseThrow().descendants()
+          .forEach(h -> kill.add(Long.toString(h.pid())));
+      Process p = new ProcessBuilder(kill).redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " failed: "
+            + new String(out, StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Whether this server was started here (and so may be stopped and started). */
   public boolean ownServer() {
     return bin != null;
@@ -135,10 +170,13 @@ public final class TestPostgres implements AutoCloseable {
     return url;
   }
 
-  /** A new DataSource to the server: a new connection per getConnection. */
+  /**
+   * A new DataSource to the server: a new connection per getConnection, with the timeouts a
+   * store's host should set (see {@code JdbcStore}), the cancel's among them.
+   */
   public DataSource dataSource() {
     return new UrlDataSource(url + (url.contains("?") ? "&" : "?")
-        + "connectTimeout=5&loginTimeout=5&socketTimeout=30");
+        + "connectTimeout=5&loginTimeout=5&socketTimeout=30&cancelSignalTimeout=1");
   }
 
   private void run(List<String> command) {
