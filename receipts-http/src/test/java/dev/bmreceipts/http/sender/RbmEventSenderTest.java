@@ -422,6 +422,25 @@ class RbmEventSenderTest {
   }
 
   @Test
+  void anInterruptedWaitThrowsInterruptedWithTheMaskedPhoneAndKeepsTheFlag() {
+    answers.add(hang());
+    RbmEventSender sender = track(builder().sendTimeout(Duration.ofSeconds(5)).build());
+    Thread.currentThread().interrupt();
+    RbmEventSendException e;
+    try {
+      e = assertThrows(RbmEventSendException.Interrupted.class, () -> sender.sendReadAndWait(PHONE, "m1"));
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is set again");
+    } finally {
+      Thread.interrupted();
+    }
+    assertEquals("interrupted while waiting for the READ event to +****0123; the send goes on",
+        e.getMessage());
+    assertInstanceOf(InterruptedException.class, e.getCause());
+    assertTrue(e.uri().isEmpty());
+    assertEquals(AgentEventId.of(AGENT, PHONE, "m1", "READ"), e.eventId());
+  }
+
+  @Test
   void aClosedSenderRefusesNewSends() {
     RbmEventSender sender = builder().build();
     sender.close();
