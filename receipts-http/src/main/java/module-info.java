@@ -8,9 +8,10 @@
  *   <tr><td>take Google's webhook calls: check, parse, deduplicate, dispatch to listeners</td>
  *       <td>{@link dev.bmreceipts.http} ({@code Webhook}, {@code ReceiptListener},
  *       {@code PayloadListener}, {@code Deduplicator})</td></tr>
- *   <tr><td>send agents' READ receipts, with retries and a token source</td>
- *       <td>{@link dev.bmreceipts.http.sender} ({@code ReceiptSender}, {@code RetryPolicy},
- *       {@code AccessTokenProvider})</td></tr>
+ *   <tr><td>send agents' READ receipts (and RBM agent events), with retries and a token
+ *       source</td>
+ *       <td>{@link dev.bmreceipts.http.sender} ({@code ReceiptSender}, {@code RbmEventSender},
+ *       {@code RetryPolicy}, {@code AccessTokenProvider})</td></tr>
  *   <tr><td>count what the receipts say: Prometheus text, JMX, reports</td>
  *       <td>{@link dev.bmreceipts.http.metrics} ({@code ReceiptMetrics}, {@code MetricsReport})</td></tr>
  *   <tr><td>keep every accepted receipt as a JSON line, and replay the lines</td>

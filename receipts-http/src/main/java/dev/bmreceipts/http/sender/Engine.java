@@ -28,10 +28,13 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
- * The {@link ReceiptSender}: one queue and one counter bound the requests in flight; one
- * {@link Scheduler} runs retry waits and deadlines.
+ * The {@link ReceiptSender}, and the engine under every sender of this package: one queue and one
+ * counter bound the requests in flight; one {@link Scheduler} runs retry waits and deadlines. What
+ * goes on the wire and how an outcome reads is a {@link Job}'s: {@link #sendRead} makes one for a
+ * Business Messages receipt, {@link RbmEventSender} one for an RBM agent event, and both go through
+ * {@link #send}, with the same retries, deadlines, token rules and in-flight bound.
  *
- * <p>A receipt's {@link Call} completes exactly once ({@link #finish}), whichever comes first: its
+ * <p>A send's {@link Call} completes exactly once ({@link #finish}), whichever comes first: its
  * answer, its failure or its send deadline. Each attempt holds one slot, released exactly once when
  * its exchange completes, which every deadline forces by cancelling it.
  */
@@ -56,7 +59,7 @@ final class Engine implements ReceiptSender {
   private final Scheduler scheduler;
 
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final Queue<Call> waiting = new ConcurrentLinkedQueue<>();
+  private final Queue<Call<?>> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger open = new AtomicInteger();
   private final CompletableFuture<Void> closing = new CompletableFuture<>();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -79,12 +82,48 @@ final class Engine implements ReceiptSender {
     this.scheduler = b.scheduler != null ? b.scheduler : Scheduler.daemon();
   }
 
-  /** One receipt on its way, through all its attempts. */
-  private static final class Call {
-    final MessageName name;
-    final URI uri;
-    final URI shownUri;
-    final CompletableFuture<SendResult> result = new CompletableFuture<>();
+  /**
+   * One kind of request, and how its outcomes read: the engine retries, times and authorises it
+   * without knowing what it is. Called on the engine's threads; the methods must not block.
+   *
+   * @param <R> the result of a send that succeeded
+   */
+  interface Job<R> {
+    /** The URL requested. */
+    URI uri();
+
+    /** {@code PATCH}, {@code POST}, … */
+    String method();
+
+    /** The request body, sent again as is by every attempt. */
+    HttpRequest.BodyPublisher body();
+
+    /** What is sent, for log lines and the send timeout's message: {@code READ receipt}. */
+    String what();
+
+    /** What it is for, in log lines; never personal data whole. */
+    String subject();
+
+    /** The result of a 2xx answer after {@code attempts} requests. */
+    R success(int status, byte[] body, int attempts);
+
+    /** A status that is not retried, or a 401 with no other token. */
+    RuntimeException rejected(int status, String apiStatus, String apiMessage, int attempts);
+
+    /** The last of the retryable statuses the policy allowed. */
+    RuntimeException gaveUp(int status, String apiStatus, String apiMessage, int attempts);
+
+    /** An IO error, a timeout or a failure of the request itself, after {@code attempts} requests. */
+    RuntimeException gaveUp(Throwable cause, int attempts);
+
+    /** The token provider failed ({@code cause}) or gave none ({@code null}). */
+    RuntimeException noToken(Throwable cause, int attempts);
+  }
+
+  /** One send on its way, through all its attempts. */
+  private static final class Call<R> {
+    final Job<R> job;
+    final CompletableFuture<R> result = new CompletableFuture<>();
     final long startMillis;
     volatile int attempts;
     volatile boolean refreshed;
@@ -93,11 +132,76 @@ final class Engine implements ReceiptSender {
     volatile CompletableFuture<?> exchange;
     volatile Future<?> deadline;
 
-    Call(MessageName name, URI uri, long startMillis) {
-      this.name = name;
-      this.uri = uri;
-      this.shownUri = Uris.withoutUserInfo(uri);
+    Call(Job<R> job, long startMillis) {
+      this.job = job;
       this.startMillis = startMillis;
+    }
+  }
+
+  /** A Business Messages READ receipt. */
+  private final class ReceiptJob implements Job<SendResult> {
+    private final MessageName name;
+    private final URI uri;
+    private final URI shownUri;
+
+    ReceiptJob(MessageName name) {
+      this.name = name;
+      this.uri = Uris.receiptUri(apiRoot, name);
+      this.shownUri = Uris.withoutUserInfo(uri);
+    }
+
+    @Override
+    public URI uri() {
+      return uri;
+    }
+
+    @Override
+    public String method() {
+      return "PATCH";
+    }
+
+    @Override
+    public HttpRequest.BodyPublisher body() {
+      return BODY;
+    }
+
+    @Override
+    public String what() {
+      return "READ receipt";
+    }
+
+    @Override
+    public String subject() {
+      return name.toString();
+    }
+
+    @Override
+    public SendResult success(int status, byte[] body, int attempts) {
+      String receiptName = receiptName(name, body);
+      if (memory != null) {
+        memory.remember(name, receiptName);
+      }
+      return new SendResult(name, receiptName, status, attempts, false);
+    }
+
+    @Override
+    public RuntimeException rejected(int status, String apiStatus, String apiMessage, int attempts) {
+      return new ReceiptSendException.Rejected(name, shownUri, status, apiStatus, apiMessage, attempts);
+    }
+
+    @Override
+    public RuntimeException gaveUp(int status, String apiStatus, String apiMessage, int attempts) {
+      return new ReceiptSendException.GaveUp(name, shownUri, status, apiStatus, apiMessage, attempts);
+    }
+
+    @Override
+    public RuntimeException gaveUp(Throwable cause, int attempts) {
+      return new ReceiptSendException.GaveUp(name, shownUri, cause, attempts);
+    }
+
+    @Override
+    public RuntimeException noToken(Throwable cause, int attempts) {
+      return new ReceiptSendException.NoToken(name, shownUri, cause, attempts);
     }
   }
 
@@ -110,22 +214,32 @@ final class Engine implements ReceiptSender {
         return CompletableFuture.completedFuture(new SendResult(message, done, 0, 0, true));
       }
     }
+    return send(new ReceiptJob(message));
+  }
+
+  /**
+   * Sends {@code job} with this engine's retries, deadlines, tokens and in-flight bound. The
+   * future completes with the job's {@link Job#success} or fails with one of its exceptions.
+   *
+   * @throws IllegalStateException when the engine is closed
+   */
+  <R> CompletableFuture<R> send(Job<R> job) {
     open.incrementAndGet();
     if (closed) {
       finished();
       throw new IllegalStateException("the sender is closed");
     }
-    Call call = new Call(message, Uris.receiptUri(apiRoot, message), clock.millis());
+    Call<R> call = new Call<>(job, clock.millis());
     call.deadline = scheduler.schedule(() -> expire(call), sendTimeout.toMillis());
     submit(call);
     return call.result;
   }
 
   /** The send's deadline passed: fail it, and cancel its exchange so that its slot is freed. */
-  private void expire(Call call) {
+  private void expire(Call<?> call) {
     HttpTimeoutException timeout = new HttpTimeoutException(
-        "no READ receipt sent within the send timeout of " + seconds(sendTimeout));
-    if (finish(call, null, new ReceiptSendException.GaveUp(call.name, call.shownUri, timeout, call.attempts))) {
+        "no " + call.job.what() + " sent within the send timeout of " + seconds(sendTimeout));
+    if (finish(call, null, call.job.gaveUp(timeout, call.attempts))) {
       CompletableFuture<?> exchange = call.exchange;
       if (exchange != null) {
         exchange.cancel(true);
@@ -133,7 +247,7 @@ final class Engine implements ReceiptSender {
     }
   }
 
-  private void submit(Call call) {
+  private void submit(Call<?> call) {
     if (waiting.isEmpty() && tryAcquire()) {
       attempt(call);
       return;
@@ -156,7 +270,7 @@ final class Engine implements ReceiptSender {
 
   private void drain() {
     while (!waiting.isEmpty() && tryAcquire()) {
-      Call next = waiting.poll();
+      Call<?> next = waiting.poll();
       if (next == null) {
         inFlight.decrementAndGet();
       } else {
@@ -171,7 +285,7 @@ final class Engine implements ReceiptSender {
   }
 
   /** Runs one attempt; the caller holds a slot, which this releases when the attempt is over. */
-  private void attempt(Call call) {
+  private <R> void attempt(Call<R> call) {
     if (call.result.isDone()) {
       // its deadline passed while it waited for a slot or a retry
       release();
@@ -184,12 +298,12 @@ final class Engine implements ReceiptSender {
         token = tokens.accessToken();
       } catch (IOException | RuntimeException e) {
         release();
-        fail(call, new ReceiptSendException.NoToken(call.name, call.shownUri, e, call.attempts));
+        fail(call, call.job.noToken(e, call.attempts));
         return;
       }
       if (token == null || token.isEmpty()) {
         release();
-        fail(call, new ReceiptSendException.NoToken(call.name, call.shownUri, null, call.attempts));
+        fail(call, call.job.noToken(null, call.attempts));
         return;
       }
     }
@@ -197,8 +311,8 @@ final class Engine implements ReceiptSender {
     String used = token;
     CompletableFuture<HttpResponse<byte[]>> response;
     try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(call.uri)
-          .method("PATCH", BODY)
+      HttpRequest.Builder request = HttpRequest.newBuilder(call.job.uri())
+          .method(call.job.method(), call.job.body())
           .timeout(requestTimeout)
           .header("Authorization", "Bearer " + token)
           .header("Content-Type", "application/json")
@@ -211,7 +325,7 @@ final class Engine implements ReceiptSender {
       response = client.sendAsync(request.build(), bodyHandler);
     } catch (RuntimeException e) {
       release();
-      fail(call, new ReceiptSendException.GaveUp(call.name, call.shownUri, e, call.attempts));
+      fail(call, call.job.gaveUp(e, call.attempts));
       return;
     }
     // the request timeout covers the wait for headers only: this deadline covers the body too
@@ -239,7 +353,7 @@ final class Engine implements ReceiptSender {
           onResponse(call, used, r);
         }
       } catch (RuntimeException e) {
-        fail(call, new ReceiptSendException.GaveUp(call.name, call.shownUri, e, call.attempts));
+        fail(call, call.job.gaveUp(e, call.attempts));
       }
     });
   }
@@ -249,25 +363,20 @@ final class Engine implements ReceiptSender {
     volatile boolean set;
   }
 
-  private void onError(Call call, Throwable err) {
+  private void onError(Call<?> call, Throwable err) {
     Throwable cause = (err instanceof CompletionException || err instanceof ExecutionException)
         && err.getCause() != null ? err.getCause() : err;
     if (cause instanceof IOException) {
-      retryOrGiveUp(call, OptionalLong.empty(),
-          () -> new ReceiptSendException.GaveUp(call.name, call.shownUri, cause, call.attempts));
+      retryOrGiveUp(call, OptionalLong.empty(), () -> call.job.gaveUp(cause, call.attempts));
     } else {
-      fail(call, new ReceiptSendException.GaveUp(call.name, call.shownUri, cause, call.attempts));
+      fail(call, call.job.gaveUp(cause, call.attempts));
     }
   }
 
-  private void onResponse(Call call, String token, HttpResponse<byte[]> r) {
+  private <R> void onResponse(Call<R> call, String token, HttpResponse<byte[]> r) {
     int status = r.statusCode();
     if (status >= 200 && status < 300) {
-      String receiptName = receiptName(call.name, r.body());
-      if (memory != null) {
-        memory.remember(call.name, receiptName);
-      }
-      succeed(call, new SendResult(call.name, receiptName, status, call.attempts, false));
+      succeed(call, call.job.success(status, r.body(), call.attempts));
       return;
     }
     Optional<AgentReceipts.ApiError> error = AgentReceipts.parseError(r.body());
@@ -279,16 +388,16 @@ final class Engine implements ReceiptSender {
       try {
         fresh = tokens.refresh(token);
       } catch (IOException | RuntimeException e) {
-        fail(call, new ReceiptSendException.NoToken(call.name, call.shownUri, e, call.attempts));
+        fail(call, call.job.noToken(e, call.attempts));
         return;
       }
       if (fresh == null || fresh.isEmpty()) {
-        fail(call, new ReceiptSendException.NoToken(call.name, call.shownUri, null, call.attempts));
+        fail(call, call.job.noToken(null, call.attempts));
         return;
       }
       if (!fresh.equals(token)) {
         call.freshToken = fresh;
-        LOG.log(Level.DEBUG, "401 for {0}: retrying once with a fresh token", call.name);
+        LOG.log(Level.DEBUG, "401 for {0}: retrying once with a fresh token", call.job.subject());
         submit(call);
         return;
       }
@@ -297,12 +406,11 @@ final class Engine implements ReceiptSender {
     if (retryable(status)) {
       OptionalLong retryAfter =
           Backoff.parseRetryAfter(r.headers().firstValue("Retry-After").orElse(null), clock.instant());
-      retryOrGiveUp(call, retryAfter, () -> new ReceiptSendException.GaveUp(
-          call.name, call.shownUri, status, apiStatus, apiMessage, call.attempts));
+      retryOrGiveUp(call, retryAfter,
+          () -> call.job.gaveUp(status, apiStatus, apiMessage, call.attempts));
       return;
     }
-    fail(call, new ReceiptSendException.Rejected(
-        call.name, call.shownUri, status, apiStatus, apiMessage, call.attempts));
+    fail(call, call.job.rejected(status, apiStatus, apiMessage, call.attempts));
   }
 
   static boolean retryable(int status) {
@@ -317,7 +425,7 @@ final class Engine implements ReceiptSender {
     }
   }
 
-  private void retryOrGiveUp(Call call, OptionalLong retryAfter, Supplier<ReceiptSendException> giveUp) {
+  private void retryOrGiveUp(Call<?> call, OptionalLong retryAfter, Supplier<RuntimeException> giveUp) {
     if (call.attempts >= policy.maxAttempts()) {
       fail(call, giveUp.get());
       return;
@@ -328,7 +436,7 @@ final class Engine implements ReceiptSender {
       fail(call, giveUp.get());
       return;
     }
-    LOG.log(Level.DEBUG, "retrying {0} in {1} ms after attempt {2}", call.name, delay, call.attempts);
+    LOG.log(Level.DEBUG, "retrying {0} in {1} ms after attempt {2}", call.job.subject(), delay, call.attempts);
     if (delay <= 0) {
       submit(call);
     } else {
@@ -336,22 +444,23 @@ final class Engine implements ReceiptSender {
     }
   }
 
-  private void succeed(Call call, SendResult result) {
+  private <R> void succeed(Call<R> call, R result) {
     finish(call, result, null);
   }
 
-  private void fail(Call call, ReceiptSendException e) {
+  private void fail(Call<?> call, RuntimeException e) {
     finish(call, null, e);
   }
 
   /** Completes the call unless something else already did; answers whether this did. */
-  private boolean finish(Call call, SendResult result, ReceiptSendException failure) {
+  private <R> boolean finish(Call<R> call, R result, RuntimeException failure) {
     boolean first = failure == null ? call.result.complete(result) : call.result.completeExceptionally(failure);
     if (!first) {
       return false;
     }
     if (failure != null) {
-      LOG.log(Level.DEBUG, "READ receipt for {0} failed: {1}", call.name, failure.getMessage());
+      LOG.log(Level.DEBUG, "{0} for {1} failed: {2}", call.job.what(), call.job.subject(),
+          failure.getMessage());
     }
     Future<?> deadline = call.deadline;
     if (deadline != null) {

@@ -9,7 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
-/** The receipt URL of a message, and the {@code User-Agent} the sender sends. */
+/** The receipt URL of a message, an RBM agent event's URL, and the {@code User-Agent} the senders send. */
 final class Uris {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private static final String POM_PROPERTIES = "/META-INF/maven/dev.bmreceipts/receipts-http/pom.properties";
@@ -24,6 +24,16 @@ final class Uris {
         .append(apiRoot).append("v1/conversations/").append(c)
         .append("/messages/").append(m).append("/receipt");
     return URI.create(b.toString());
+  }
+
+  /**
+   * {@code {apiRoot}v1/phones/{phone}/agentEvents?eventId={eventId}&agentId={agentId}}, the agent id
+   * percent-encoded. {@code phone} is the path segment as it is to be sent: {@code %2B} and the
+   * digits, or {@code %2B****} and the last four for a URL shown in an error.
+   */
+  static URI agentEventUri(String apiRoot, String phone, java.util.UUID eventId, String agentId) {
+    return URI.create(apiRoot + "v1/phones/" + phone + "/agentEvents?eventId=" + eventId
+        + "&agentId=" + segment(agentId));
   }
 
   /**
