@@ -72,7 +72,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       as the platform ignores it; {@link #agentEventCount()} counts it once.
  *   <li>{@code POST /token}: the JWT-bearer grant for a trusted service-account key
  *       ({@link #newServiceAccountKey}, {@link Builder#trustKey}).
- *   <li>{@code /emulator/requests}, {@code /emulator/script}, {@code /emulator/push}: the same
+ *   <li>{@code /emulator/requests}, {@code /emulator/script}, {@code /emulator/push},
+ *       {@code /emulator/push-rbm}: the same
  *       control over HTTP, for tests in other languages.
  * </ul>
  *
@@ -307,7 +308,12 @@ public final class Emulator implements AutoCloseable {
       throw new IllegalStateException(
           "no RBM client token: give one with Builder.rbmClientToken(token)");
     }
-    byte[] decoded = data.getBytes(StandardCharsets.UTF_8);
+    return deliverRbm(data.getBytes(StandardCharsets.UTF_8), attributes, webhook);
+  }
+
+  /** {@link #pushRbm(String, Map, URI)} of {@code decoded}, once a client token is known. */
+  PushResult deliverRbm(byte[] decoded, Map<String, String> attributes, URI webhook) {
+    checkTarget(webhook);
     try (JsonReader r = Json.createReader(new ByteArrayInputStream(decoded))) {
       if (r.readValue().getValueType() != JsonValue.ValueType.OBJECT) {
         throw new IllegalArgumentException("data must be a JSON object (a UserEvent or"
@@ -318,7 +324,8 @@ public final class Emulator implements AutoCloseable {
           + " UserMessage), got text that is not JSON");
     }
     JsonObjectBuilder attrs = Json.createObjectBuilder();
-    attributes.forEach((k, v) -> attrs.add(Objects.requireNonNull(k, "attribute name is null"),
+    // Pub/Sub sends attributes in no promised order; sorted, a test can compare bodies exactly
+    new java.util.TreeMap<>(attributes).forEach((k, v) -> attrs.add(Objects.requireNonNull(k, "attribute name is null"),
         Objects.requireNonNull(v, "attribute value is null")));
     String id = String.valueOf(pubsubIds.incrementAndGet());
     String time = clock().instant().toString();
@@ -508,6 +515,10 @@ public final class Emulator implements AutoCloseable {
 
   Optional<String> signingKey() {
     return Optional.ofNullable(options.signingKey);
+  }
+
+  Optional<String> rbmClientToken() {
+    return Optional.ofNullable(options.rbmClientToken);
   }
 
   Duration tokenLifetime() {

@@ -176,6 +176,40 @@ class RbmPushTest {
   }
 
   @Test
+  void pushesOverHttpForTestsInOtherLanguages() throws Exception {
+    api = builder().start();
+    String launch = "{\"agentId\":\"welcome-bot@rbm.goog\",\"launchState\":\"LAUNCHED\"}";
+    URI push = URI.create(api.uri() + "emulator/push-rbm?to="
+        + java.net.URLEncoder.encode(callback.toString(), StandardCharsets.UTF_8)
+        + "&attributes.type=agent_launch_event");
+    java.net.http.HttpResponse<String> r = Http.post(push, "application/json", launch);
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("{\"status\":200,\"body\":\"ok\"}", r.body());
+    Received got = received.get(0);
+    RbmParser parser = RbmParser.create();
+    RbmEnvelope envelope = parser.parse(got.body()).envelope().orElseThrow();
+    assertEquals(Map.of("type", "agent_launch_event"), envelope.attributes());
+    assertEquals(hmac(CLIENT_TOKEN, launch.getBytes(StandardCharsets.UTF_8)), got.signature());
+    assertEquals(RbmPayloadKind.AGENT_LAUNCH_EVENT, parser.payload(envelope).kind());
+    assertEquals(0, api.requestCount(), "control calls are not counted");
+
+    java.net.http.HttpResponse<String> odd = Http.post(URI.create(api.uri()
+        + "emulator/push-rbm?to=" + callback + "&type=x"), "application/json", launch);
+    assertEquals(400, odd.statusCode());
+    assertEquals("Unknown query parameter \"type\": push-rbm takes to=URL and"
+        + " attributes.NAME=VALUE.", json(odd.body()).getJsonObject("error").getString("message"));
+    try (Emulator bare = Emulator.start()) {
+      java.net.http.HttpResponse<String> none = Http.post(URI.create(bare.uri()
+          + "emulator/push-rbm?to=" + callback), "application/json", launch);
+      assertEquals(400, none.statusCode());
+      assertEquals("The emulator has no RBM client token: build it with"
+          + " Emulator.Builder.rbmClientToken(token).",
+          json(none.body()).getJsonObject("error").getString("message"));
+    }
+    assertEquals(1, received.size());
+  }
+
+  @Test
   void theBusinessMessagesPushStillSignsTheBodyWithTheSigningKey() {
     api = builder().signingKey("bm-key").start();
     String payload = "{\"agent\":\"brands/b/agents/a\",\"conversationId\":\"c\"}";
