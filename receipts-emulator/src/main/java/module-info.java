@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * A stand-in for the Business Messages receipt API and its OAuth token endpoint, that a test
- * starts on loopback, scripts and asserts on. Add it in test scope.
+ * A stand-in for the Business Messages receipt API, RCS Business Messaging's agent events and
+ * their OAuth token endpoint, that a test starts on loopback, scripts and asserts on. Add it in
+ * test scope.
  *
  * <pre>{@code
  * try (Emulator api = Emulator.builder().accessToken("test-token").start()) {
@@ -14,8 +15,9 @@
  * }</pre>
  */
 module dev.bmreceipts.emulator {
-  // core's WebhookSignature signs pushed payloads, AgentReceipts writes the API's bodies and
-  // MessageName checks ids; not transitive: no core type is in this module's API
+  // core's WebhookSignature and RbmSignature sign pushed payloads, AgentReceipts writes the API's
+  // bodies, MessageName and PhoneNumber check ids; not transitive: no core type is in this
+  // module's API
   requires dev.bmreceipts.core;
   // the JSON-P API for request and response bodies; not transitive, no JSON-P type in our API
   requires jakarta.json;

@@ -15,12 +15,16 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code /emulator/…}: the same control a Java test has, over HTTP, for tests in other languages.
  * {@code GET|DELETE /emulator/requests}, {@code GET|POST|DELETE /emulator/script},
- * {@code POST /emulator/push?to=URL}.
+ * {@code POST /emulator/push?to=URL}, {@code POST /emulator/push-rbm?to=URL[&attributes.NAME=VALUE…]}
+ * (the body is the decoded RBM event; each {@code attributes.NAME} becomes an envelope attribute).
  */
 final class ControlEndpoint {
   private final Emulator emulator;
@@ -61,6 +65,11 @@ final class ControlEndpoint {
           return GoogleErrors.api(405, "Use POST.").with("Allow", "POST");
         }
         return push(in);
+      case "/emulator/push-rbm":
+        if (!method.equals("POST")) {
+          return GoogleErrors.api(405, "Use POST.").with("Allow", "POST");
+        }
+        return pushRbm(in);
       default:
         return GoogleErrors.api(404, "The requested URL " + GoogleErrors.clean(in.path())
             + " was not found on this server.");
@@ -113,6 +122,33 @@ final class ControlEndpoint {
       return GoogleErrors.api(400,
           "The emulator has no signing key: start it with --signing-key K.");
     }
+    return deliver(in, target -> emulator.deliver(in.body(), target));
+  }
+
+  private Reply pushRbm(Incoming in) {
+    String type = in.header("content-type");
+    if (type == null || !type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT)
+        .equals("application/json")) {
+      return GoogleErrors.api(415, "Push takes Content-Type: application/json, got "
+          + (type == null ? "none" : GoogleErrors.quote(type)) + ".");
+    }
+    if (emulator.rbmClientToken().isEmpty()) {
+      return GoogleErrors.api(400, "The emulator has no RBM client token: build it with"
+          + " Emulator.Builder.rbmClientToken(token).");
+    }
+    Map<String, String> attributes = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : in.query().entrySet()) {
+      if (e.getKey().startsWith("attributes.")) {
+        attributes.put(e.getKey().substring("attributes.".length()), e.getValue().get(0));
+      } else if (!e.getKey().equals("to")) {
+        return GoogleErrors.api(400, "Unknown query parameter " + GoogleErrors.quote(e.getKey())
+            + ": push-rbm takes to=URL and attributes.NAME=VALUE.");
+      }
+    }
+    return deliver(in, target -> emulator.deliverRbm(in.body(), attributes, target));
+  }
+
+  private static Reply deliver(Incoming in, Function<URI, PushResult> delivery) {
     String to = in.queryParameter("to");
     if (to == null) {
       return GoogleErrors.api(400, "Missing query parameter to=URL.");
@@ -124,7 +160,7 @@ final class ControlEndpoint {
       return GoogleErrors.api(400, "to must be an http URL.");
     }
     try {
-      PushResult r = emulator.deliver(in.body(), target);
+      PushResult r = delivery.apply(target);
       return Reply.json(200, Json.createObjectBuilder()
           .add("status", r.status())
           .add("body", r.body())

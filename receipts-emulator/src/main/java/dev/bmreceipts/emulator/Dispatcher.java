@@ -4,9 +4,11 @@ package dev.bmreceipts.emulator;
 import java.util.Objects;
 
 /**
- * Decides how the emulator answers the calls it accepted. A receipt call reaches
- * {@link #dispatch} only once the emulator found it valid as Google would (path, method, token,
- * content type, body); a token request reaches {@link #dispatchToken} only once its assertion
+ * Decides how the emulator answers the calls it accepted. A receipt call or an RBM agent-event
+ * call reaches {@link #dispatch} only once the emulator found it valid as Google would (path,
+ * method, token, query, content type, body); its {@code path} tells which. For an agent event,
+ * {@link Answer#ok()} lets the platform answer (the created event, or 404 for an unreachable
+ * phone); any other answer is given as is. A token request reaches {@link #dispatchToken} only once its assertion
  * verified. Calls the emulator refuses are answered with Google's error and recorded, without
  * reaching the dispatcher.
  *
@@ -16,7 +18,7 @@ import java.util.Objects;
  */
 public interface Dispatcher {
   /**
-   * The answer to one accepted receipt call.
+   * The answer to one accepted receipt or agent-event call.
    *
    * @param request the call as received; its {@code status} is not known yet and reads 0
    * @throws InterruptedException when the emulator is closing

@@ -3,7 +3,13 @@ package dev.bmreceipts.emulator;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.bmreceipts.core.WebhookSignature;
+import dev.bmreceipts.core.rbm.PhoneNumber;
+import dev.bmreceipts.core.rbm.RbmSignature;
 import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -26,16 +32,20 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for the Business Messages receipt API and Google's OAuth token endpoint, on loopback,
- * that a test starts, scripts and asserts on; faithful to what Google's own clients send.
+ * A stand-in for the Business Messages receipt API, RCS Business Messaging's agent events and
+ * Google's OAuth token endpoint, on loopback, that a test starts, scripts and asserts on; faithful
+ * to what Google's own clients send.
  *
  * <pre>{@code
  * try (Emulator api = Emulator.builder().accessToken("test-token").start()) {
@@ -52,9 +62,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *       builder's {@link Builder#accessToken}), the system query parameters, the content type and
  *       the body {@code {"receiptType":"READ"}} (gzip or deflate, chunked or not); then the
  *       {@link Dispatcher} answers.
+ *   <li>{@code POST /v1/phones/{E.164}/agentEvents?eventId={UUID}&agentId={agentId}}, RCS Business
+ *       Messaging's agent events ({@code READ} with its {@code messageId}, {@code IS_TYPING}):
+ *       the same token checks, then the phone (E.164, as {@code +…} or {@code %2B…}), the ids and
+ *       the body as Google's front end checks them; then the {@link Dispatcher}; then, for
+ *       {@link Answer#ok()}, {@code 404} for a phone made {@linkplain Builder#unreachable
+ *       unreachable}, or the created event {@code {"eventType","messageId","name","sendTime"}}.
+ *       An {@code eventId} the same agent already used is answered with the event created then,
+ *       as the platform ignores it; {@link #agentEventCount()} counts it once.
  *   <li>{@code POST /token}: the JWT-bearer grant for a trusted service-account key
  *       ({@link #newServiceAccountKey}, {@link Builder#trustKey}).
- *   <li>{@code /emulator/requests}, {@code /emulator/script}, {@code /emulator/push}: the same
+ *   <li>{@code /emulator/requests}, {@code /emulator/script}, {@code /emulator/push},
+ *       {@code /emulator/push-rbm}: the same
  *       control over HTTP, for tests in other languages.
  * </ul>
  *
@@ -73,17 +92,20 @@ public final class Emulator implements AutoCloseable {
   private final URI uri;
   private final TokenEndpoint tokens;
   private final ReceiptEndpoint receipts;
+  private final AgentEventEndpoint agentEvents;
   private final ControlEndpoint control;
   private final AtomicLong sequence = new AtomicLong();
   private final ArrayDeque<RecordedRequest> history = new ArrayDeque<>();
   private final LinkedBlockingDeque<RecordedRequest> waiting = new LinkedBlockingDeque<>();
   private final AtomicLong keys = new AtomicLong();
+  private final AtomicLong pubsubIds = new AtomicLong();
   private volatile HttpClient pushClient;
 
   private Emulator(Builder b) throws IOException {
     this.options = b;
     this.tokens = new TokenEndpoint(this);
     this.receipts = new ReceiptEndpoint(this);
+    this.agentEvents = new AgentEventEndpoint(this);
     this.control = new ControlEndpoint(this);
     b.trusted.forEach(tokens::trust);
     this.executor = new BoundedExecutor("bm-emulator", b.threads, b.readTimeout);
@@ -127,7 +149,8 @@ public final class Emulator implements AutoCloseable {
   }
 
   /**
-   * Answers the next accepted receipt call with {@code answer}, after those already queued.
+   * Answers the next accepted receipt or agent-event call with {@code answer}, after those already
+   * queued.
    *
    * @throws IllegalStateException if the builder replaced the dispatcher by one not made with
    *     {@link Dispatcher#queue}
@@ -170,6 +193,16 @@ public final class Emulator implements AutoCloseable {
   /** How many requests it has received ({@code /emulator/…} not counted). */
   public long requestCount() {
     return sequence.get();
+  }
+
+  /**
+   * How many distinct RBM agent events it created: a call answered {@code 200} that repeats an
+   * {@code eventId} the same agent already used gets the event created then and is not counted
+   * again, as the platform ignores it. Calls refused, faulted or answered {@code 404} are not
+   * counted either. The emulator remembers the last 100,000 events for this.
+   */
+  public long agentEventCount() {
+    return agentEvents.distinctEvents();
   }
 
   /**
@@ -243,7 +276,87 @@ public final class Emulator implements AutoCloseable {
     return deliver(payload.getBytes(StandardCharsets.UTF_8), webhook);
   }
 
+  /**
+   * Pushes one RBM event to a loopback webhook as RCS Business Messaging does, with no
+   * attributes; see {@link #pushRbm(String, Map, URI)}.
+   */
+  public PushResult pushRbm(String data, URI webhook) {
+    return pushRbm(data, Map.of(), webhook);
+  }
+
+  /**
+   * Pushes one RBM event to a loopback webhook as RCS Business Messaging does: {@code data}, the
+   * decoded event (a {@code UserEvent} or {@code UserMessage} JSON object), goes base64-encoded
+   * (standard alphabet, padded) into the Pub/Sub push envelope
+   * {@code {"message":{"attributes":{…},"data":"…","messageId":"…","message_id":"…",
+   * "publishTime":"…","publish_time":"…"},"subscription":"projects/bm-emulator/subscriptions/rbm"}}
+   * (both spellings, as Pub/Sub sends them; {@code messageId} counts 1, 2, … per emulator,
+   * {@code publishTime} is the emulator's clock), and {@code X-Goog-Signature} is base64
+   * HMAC-SHA512 over the UTF-8 bytes of {@code data} (the decoded data, not the body), keyed with
+   * the builder's {@link Builder#rbmClientToken}.
+   *
+   * @param attributes the message's {@code attributes}, e.g. {@code type=agent_launch_event}
+   * @throws IllegalStateException when no RBM client token was given
+   * @throws IllegalArgumentException when {@code data} is not a JSON object (the message does not
+   *     repeat it), or {@code webhook} is not an http(s) loopback URL
+   * @throws UncheckedIOException when the webhook cannot be reached
+   */
+  public PushResult pushRbm(String data, Map<String, String> attributes, URI webhook) {
+    Objects.requireNonNull(data, "data cannot be null");
+    Objects.requireNonNull(attributes, "attributes cannot be null, use Map.of()");
+    if (options.rbmClientToken == null) {
+      throw new IllegalStateException(
+          "no RBM client token: give one with Builder.rbmClientToken(token)");
+    }
+    return deliverRbm(data.getBytes(StandardCharsets.UTF_8), attributes, webhook);
+  }
+
+  /** {@link #pushRbm(String, Map, URI)} of {@code decoded}, once a client token is known. */
+  PushResult deliverRbm(byte[] decoded, Map<String, String> attributes, URI webhook) {
+    checkTarget(webhook);
+    try (JsonReader r = Json.createReader(new ByteArrayInputStream(decoded))) {
+      if (r.readValue().getValueType() != JsonValue.ValueType.OBJECT) {
+        throw new IllegalArgumentException("data must be a JSON object (a UserEvent or"
+            + " UserMessage), got another JSON value");
+      }
+    } catch (jakarta.json.JsonException e) {
+      throw new IllegalArgumentException("data must be a JSON object (a UserEvent or"
+          + " UserMessage), got text that is not JSON");
+    }
+    JsonObjectBuilder attrs = Json.createObjectBuilder();
+    // Pub/Sub sends attributes in no promised order; sorted, a test can compare bodies exactly
+    new java.util.TreeMap<>(attributes).forEach((k, v) -> attrs.add(Objects.requireNonNull(k, "attribute name is null"),
+        Objects.requireNonNull(v, "attribute value is null")));
+    String id = String.valueOf(pubsubIds.incrementAndGet());
+    String time = clock().instant().toString();
+    byte[] envelope = Json.createObjectBuilder()
+        .add("message", Json.createObjectBuilder()
+            .add("attributes", attrs)
+            .add("data", Base64.getEncoder().encodeToString(decoded))
+            .add("messageId", id)
+            .add("message_id", id)
+            .add("publishTime", time)
+            .add("publish_time", time))
+        .add("subscription", RBM_SUBSCRIPTION)
+        .build().toString().getBytes(StandardCharsets.UTF_8);
+    return deliver(envelope, webhook, RbmSignature.sign(options.rbmClientToken, decoded),
+        PUBSUB_USER_AGENT);
+  }
+
+  /** The {@code subscription} of every RBM push. */
+  static final String RBM_SUBSCRIPTION = "projects/bm-emulator/subscriptions/rbm";
+  /** The {@code User-Agent} Pub/Sub push sends. */
+  static final String PUBSUB_USER_AGENT =
+      "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)";
+
+  /** A Business Messages push: the body signed with the signing key. */
   PushResult deliver(byte[] payload, URI target) {
+    checkTarget(target);
+    return deliver(payload, target, WebhookSignature.sign(options.signingKey, payload),
+        "Google-Business-Messages-Emulator");
+  }
+
+  private static void checkTarget(URI target) {
     Objects.requireNonNull(target, "webhook cannot be null");
     if (!"http".equals(target.getScheme()) && !"https".equals(target.getScheme())
         || target.getHost() == null) {
@@ -253,11 +366,15 @@ public final class Emulator implements AutoCloseable {
       throw new IllegalArgumentException(
           "to must be a loopback URL (127.0.0.1, localhost or [::1]).");
     }
+  }
+
+  private PushResult deliver(byte[] payload, URI target, String signature, String userAgent) {
+    checkTarget(target);
     HttpRequest request = HttpRequest.newBuilder(target)
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
-        .header("User-Agent", "Google-Business-Messages-Emulator")
-        .header(WebhookSignature.HEADER, WebhookSignature.sign(options.signingKey, payload))
+        .header("User-Agent", userAgent)
+        .header(WebhookSignature.HEADER, signature)
         .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
         .build();
     try {
@@ -316,7 +433,8 @@ public final class Emulator implements AutoCloseable {
         reply = r.reply();
         recorded = recorded.withAuth("", r.serial());
       } else {
-        ReceiptEndpoint.Result r = receipts.handle(in, recorded);
+        ReceiptEndpoint.Result r = AgentEventEndpoint.owns(in.path())
+            ? agentEvents.handle(in, recorded) : receipts.handle(in, recorded);
         reply = r.reply();
         recorded = recorded.withAuth(r.auth(), r.tokenSerial());
       }
@@ -399,8 +517,16 @@ public final class Emulator implements AutoCloseable {
     return Optional.ofNullable(options.signingKey);
   }
 
+  Optional<String> rbmClientToken() {
+    return Optional.ofNullable(options.rbmClientToken);
+  }
+
   Duration tokenLifetime() {
     return options.tokenLifetime;
+  }
+
+  boolean unreachable(PhoneNumber phone) {
+    return options.unreachable.contains(phone.e164());
   }
 
   /** The emulator's configuration; every setting has a default. Not thread-safe. */
@@ -409,6 +535,8 @@ public final class Emulator implements AutoCloseable {
     private int port;
     private String accessToken;
     private String signingKey;
+    private String rbmClientToken;
+    private final Set<String> unreachable = new HashSet<>();
     private final List<TrustKey> trusted = new ArrayList<>();
     private Duration tokenLifetime = Duration.ofSeconds(3599);
     private Clock clock = Clock.systemUTC();
@@ -451,6 +579,32 @@ public final class Emulator implements AutoCloseable {
         throw new IllegalArgumentException("the signing key must not be empty");
       }
       this.signingKey = key;
+      return this;
+    }
+
+    /**
+     * The RBM agent's client token, which {@link #pushRbm} signs the decoded data with; not the
+     * Business Messages {@link #signingKey}, since a webhook checks each protocol with its own.
+     */
+    public Builder rbmClientToken(String token) {
+      Objects.requireNonNull(token, "token cannot be null");
+      if (token.isEmpty()) {
+        throw new IllegalArgumentException("the RBM client token must not be empty");
+      }
+      this.rbmClientToken = token;
+      return this;
+    }
+
+    /**
+     * Makes a user unreachable over RCS: an agent event for {@code e164} that the dispatcher
+     * answers {@link Answer#ok()} gets RBM's {@code 404 NOT_FOUND} ("Requested entity was not
+     * found.") instead, as for a device without RCS. May be called for several numbers.
+     *
+     * @throws IllegalArgumentException when {@code e164} is not E.164; the message does not repeat
+     *     it
+     */
+    public Builder unreachable(String e164) {
+      unreachable.add(PhoneNumber.of(e164).e164());
       return this;
     }
 
@@ -545,6 +699,8 @@ public final class Emulator implements AutoCloseable {
       b.port = port;
       b.accessToken = accessToken;
       b.signingKey = signingKey;
+      b.rbmClientToken = rbmClientToken;
+      b.unreachable.addAll(unreachable);
       b.trusted.addAll(trusted);
       b.tokenLifetime = tokenLifetime;
       b.clock = clock;

@@ -53,27 +53,55 @@ final class ReceiptEndpoint {
       return new Result(GoogleErrors.api(405, "Method " + GoogleErrors.clean(in.method())
           + " is not allowed here; use PATCH.").with("Allow", "PATCH"), "", 0);
     }
-    String badQuery = checkQuery(in.query());
+    String badQuery = checkQuery(in.query(), Set.of());
     if (badQuery != null) {
       return new Result(GoogleErrors.api(400, badQuery), "", 0);
     }
+    TokenEndpoint.Check token = token(emulator, in);
+    Reply refused = refusal(token);
+    if (refused != null) {
+      return new Result(refused, token.kind(), token.serial());
+    }
+    Reply reply = afterAuth(in, m, recorded.withAuth(token.kind(), token.serial()));
+    return new Result(reply, token.kind(), token.serial());
+  }
+
+  /** The call's bearer token (header, or {@code access_token} when there is none), checked. */
+  static TokenEndpoint.Check token(Emulator emulator, Incoming in) {
     String authorization = in.header("authorization");
     String queryToken = in.queryParameter("access_token");
     if (authorization == null && queryToken != null) {
       authorization = "Bearer " + queryToken;
     }
-    TokenEndpoint.Check token = emulator.tokens().check(authorization);
+    return emulator.tokens().check(authorization);
+  }
+
+  /** Google's 401 for a missing or bad token, or {@code null} when the token passes. */
+  static Reply refusal(TokenEndpoint.Check token) {
     if (token.kind().equals("none")) {
-      return new Result(GoogleErrors.api(401, GoogleErrors.MISSING_CREDENTIALS)
-          .with("WWW-Authenticate", GoogleErrors.REALM), token.kind(), token.serial());
+      return GoogleErrors.api(401, GoogleErrors.MISSING_CREDENTIALS)
+          .with("WWW-Authenticate", GoogleErrors.REALM);
     }
     if (!token.valid()) {
-      return new Result(GoogleErrors.api(401, GoogleErrors.INVALID_CREDENTIALS)
-          .with("WWW-Authenticate", GoogleErrors.REALM + ", error=\"invalid_token\""),
-          token.kind(), token.serial());
+      return GoogleErrors.api(401, GoogleErrors.INVALID_CREDENTIALS)
+          .with("WWW-Authenticate", GoogleErrors.REALM + ", error=\"invalid_token\"");
     }
-    Reply reply = afterAuth(in, m, recorded.withAuth(token.kind(), token.serial()));
-    return new Result(reply, token.kind(), token.serial());
+    return null;
+  }
+
+  /** Google's 400 or 415 for a body that is not JSON in UTF-8, or {@code null} when it is. */
+  static Reply contentTypeRefusal(Incoming in) {
+    String type = in.header("content-type");
+    String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (media.equals("application/x-www-form-urlencoded")) {
+      return GoogleErrors.api(400, "Invalid JSON payload received. Form-encoded bodies bind to"
+          + " query parameters; send Content-Type: application/json.");
+    }
+    if (!media.equals("application/json") || !utf8Charset(type)) {
+      return GoogleErrors.api(415, "Content-Type must be application/json (UTF-8), got "
+          + (type == null ? "none" : GoogleErrors.quote(type)) + ".");
+    }
+    return null;
   }
 
   private Reply afterAuth(Incoming in, Matcher m, RecordedRequest recorded)
@@ -85,15 +113,9 @@ final class ReceiptEndpoint {
       return GoogleErrors.api(400, "Invalid resource name: " + GoogleErrors.clean(e.getMessage())
           + ".");
     }
-    String type = in.header("content-type");
-    String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    if (media.equals("application/x-www-form-urlencoded")) {
-      return GoogleErrors.api(400, "Invalid JSON payload received. Form-encoded bodies bind to"
-          + " query parameters; send Content-Type: application/json.");
-    }
-    if (!media.equals("application/json") || !utf8Charset(type)) {
-      return GoogleErrors.api(415, "Content-Type must be application/json (UTF-8), got "
-          + (type == null ? "none" : GoogleErrors.quote(type)) + ".");
+    Reply badType = contentTypeRefusal(in);
+    if (badType != null) {
+      return badType;
     }
     String invalid = checkBody(in.body(), name, m.group(1), m.group(2));
     if (invalid != null) {
@@ -110,10 +132,13 @@ final class ReceiptEndpoint {
     }
   }
 
-  /** Why the query is refused, or {@code null}. */
-  private static String checkQuery(Map<String, List<String>> query) {
+  /** Why the query is refused, or {@code null}; {@code own} are the method's own parameters. */
+  static String checkQuery(Map<String, List<String>> query, Set<String> own) {
     for (Map.Entry<String, List<String>> e : query.entrySet()) {
       String k = e.getKey();
+      if (own.contains(k)) {
+        continue;
+      }
       if (!SYSTEM_PARAMS.contains(k)) {
         return "Invalid JSON payload received. Unknown name " + GoogleErrors.quote(k)
             + ": Cannot bind query parameter. Field " + GoogleErrors.quote(k).replace('"', '\'')
@@ -136,7 +161,7 @@ final class ReceiptEndpoint {
   }
 
   /** The response with only the top-level fields {@code fields} names. */
-  private static byte[] fields(byte[] body, String fields) {
+  static byte[] fields(byte[] body, String fields) {
     if (fields == null || fields.isBlank()) {
       return body;
     }
