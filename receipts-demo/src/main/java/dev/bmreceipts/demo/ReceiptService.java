@@ -2,7 +2,6 @@
 package dev.bmreceipts.demo;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.bmreceipts.auth.CredentialsException;
 import dev.bmreceipts.auth.ServiceAccountTokens;
 import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.PayloadKind;
@@ -203,19 +202,14 @@ final class ReceiptService implements AutoCloseable {
    * for a retry and frees its slot well before the send's own deadline.
    */
   static ReceiptSender sender(Credentials credentials, Duration timeout) throws CommandFailure {
-    AccessTokenProvider tokens;
-    if (credentials.accessToken().isPresent()) {
-      tokens = AccessTokenProvider.fixed(credentials.accessToken().get());
-    } else {
-      try {
-        tokens = ServiceAccountTokens.fromKeyFile(credentials.keyFile().orElseThrow());
-      } catch (CredentialsException e) {
-        throw new CommandFailure("cannot use --credentials: " + e.getMessage());
-      }
-    }
-    Duration attempt = timeout.dividedBy(2).compareTo(ATTEMPT) < 0 ? timeout.dividedBy(2) : ATTEMPT;
+    AccessTokenProvider tokens = credentials.tokens(ServiceAccountTokens.SCOPE);
     return ReceiptSender.builder().apiRoot(credentials.apiRoot()).tokens(tokens)
-        .sendTimeout(timeout).requestTimeout(attempt).build();
+        .sendTimeout(timeout).requestTimeout(attempt(timeout)).build();
+  }
+
+  /** Each attempt's deadline for a send of {@code timeout}: half of it, at most {@link #ATTEMPT}. */
+  static Duration attempt(Duration timeout) {
+    return timeout.dividedBy(2).compareTo(ATTEMPT) < 0 ? timeout.dividedBy(2) : ATTEMPT;
   }
 
   /** The startup line. */

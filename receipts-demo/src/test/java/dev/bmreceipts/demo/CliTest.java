@@ -144,6 +144,82 @@ class CliTest {
   }
 
   @Test
+  void sendReadRbmChecksItsOptionsAndMasksAPhone() {
+    String[] ok = {"send-read", "--rbm", "--phone", "+447700900123", "--message", "m",
+        "--agent-id", "a", "--access-token", "t"};
+    assertUsage(with(ok, "--phone", "447700900123"), "send-read: --phone must be E.164 ('+' then"
+        + " 8 to 15 digits, the first not 0): it does not start with '+', got \"****0123\"");
+    assertUsage(with(ok, "--phone", "+4477009001234567"), "send-read: --phone must be E.164 ('+'"
+        + " then 8 to 15 digits, the first not 0): it has 16 digits, got \"+****4567\"");
+    assertUsage(with(ok, "--phone", "+44 7700 900123"), "send-read: --phone must be E.164 ('+'"
+        + " then 8 to 15 digits, the first not 0): it holds a character other than a digit after"
+        + " the '+', got \"+****0123\"");
+    assertUsage(with(ok, "--phone", "+44"), "send-read: --phone must be E.164 ('+' then 8 to 15"
+        + " digits, the first not 0): it has 2 digits, got \"****\"");
+    assertUsage(with(ok, "--agent-id", "my agent"),
+        "send-read: --agent-id must not contain whitespace or control characters, got \"my agent\"");
+    assertUsage(new String[] {"send-read", "--rbm", "--message", "m", "--agent-id", "a",
+        "--access-token", "t"}, "send-read: missing --phone E164 (see send-read --help)");
+    assertUsage(new String[] {"send-read", "--rbm", "--phone", "+447700900123", "--message", "m",
+        "--access-token", "t"}, "send-read: missing --agent-id ID (see send-read --help)");
+    assertUsage(new String[] {"send-read", "--rbm", "--phone", "+447700900123", "--agent-id", "a",
+        "--access-token", "t"}, "send-read: missing --message M (see send-read --help)");
+    assertUsage(new String[] {"send-read", "--rbm", "--phone", "+447700900123", "--message", "m",
+        "--agent-id", "a"}, "send-read: sending an RBM READ needs --credentials FILE"
+        + " [GOOGLE_APPLICATION_CREDENTIALS], --access-token-file FILE or BM_ACCESS_TOKEN");
+    assertUsage(new String[] {"send-read", "--rbm", "--conversation", "c", "--phone",
+        "+447700900123", "--message", "m", "--agent-id", "a", "--access-token", "t"},
+        "send-read: --conversation is for Business Messages; with --rbm the user is --phone E164");
+    assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m", "--phone",
+        "+447700900123", "--access-token", "t"}, "send-read: --phone and --agent-id need --rbm");
+    assertUsage(with(with(ok, "--api-root", "http://127.0.0.1:1/"), "--rbm-api-root",
+        "http://127.0.0.1:2/"), "send-read: give --api-root or --rbm-api-root, not both: with --rbm"
+        + " both name the RBM API root");
+    assertUsage(with(ok, "--rbm-api-root", "ftp://x/"),
+        "send-read: --rbm-api-root must be an absolute http or https URL, got \"ftp://x/\"");
+  }
+
+  @Test
+  void sendReadRbmTakesItsRootFromRbmApiRootThenApiRootThenRbmApiRootVariable() throws Exception {
+    SendReadCommand c = new SendReadCommand();
+    List<String> base = List.of("--rbm", "--phone", "+447700900123", "--message", "m",
+        "--agent-id", "a", "--access-token", "t");
+    Map<String, String> env = Map.of("BM_API_ROOT", "http://127.0.0.1:1/");
+    assertEquals("https://rcsbusinessmessaging.googleapis.com/",
+        SendReadCommand.rbmConfig(Args.parse(c, base, env)).apiRoot().toString(),
+        "BM_API_ROOT is not the RBM root");
+    assertEquals("http://127.0.0.1:3/", SendReadCommand.rbmConfig(Args.parse(c, base,
+        Map.of("RBM_API_ROOT", "http://127.0.0.1:3"))).apiRoot().toString());
+    List<String> withApiRoot = new java.util.ArrayList<>(base);
+    withApiRoot.addAll(List.of("--api-root", "http://127.0.0.1:4/"));
+    assertEquals("http://127.0.0.1:4/", SendReadCommand.rbmConfig(Args.parse(c, withApiRoot,
+        Map.of("RBM_API_ROOT", "http://127.0.0.1:3/"))).apiRoot().toString());
+    SendReadCommand.RbmConfig config = SendReadCommand.rbmConfig(Args.parse(c, base, env));
+    assertEquals("+****0123", config.phone().toString());
+    assertFalse(config.toString().contains("447700900123"), config.toString());
+  }
+
+  @Test
+  void emulatorRbmOptionsAreChecked() {
+    assertUsage(new String[] {"emulator", "--port", "0", "--unreachable", "+447700900123",
+        "07700900123"}, "emulator: --unreachable must be E.164 ('+' then 8 to 15 digits, the first"
+        + " not 0): it does not start with '+', got \"****0123\"");
+    assertUsage(new String[] {"emulator", "--port", "0", "--rbm-client-token="},
+        "emulator: --rbm-client-token must not be empty");
+  }
+
+  private static String[] with(String[] args, String name, String value) {
+    List<String> out = new java.util.ArrayList<>(List.of(args));
+    int i = out.indexOf(name);
+    if (i >= 0) {
+      out.set(i + 1, value);
+    } else {
+      out.addAll(List.of(name, value));
+    }
+    return out.toArray(String[]::new);
+  }
+
+  @Test
   void serveChecksPathThreadsAndFormat() {
     assertUsage(new String[] {"serve", "--path", "callback"},
         "serve: --path must start with / and hold no ? or #, got \"callback\"");
