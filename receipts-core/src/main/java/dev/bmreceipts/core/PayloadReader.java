@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.core;
 
+import static dev.bmreceipts.core.internal.JsonText.describe;
+import static dev.bmreceipts.core.internal.JsonText.isBlank;
+import static dev.bmreceipts.core.internal.JsonText.segment;
+
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -54,7 +58,7 @@ final class PayloadReader {
     } catch (StrictUtf8.MalformedException e) {
       throw new PayloadException("", "body is not valid UTF-8 (byte " + e.offset() + ")");
     }
-    if (isBlank(chars)) {
+    if (isBlank(chars.array(), chars.position())) {
       throw new PayloadException("", "body is empty");
     }
     bodyChars = chars.position();
@@ -409,69 +413,5 @@ final class PayloadReader {
     }
     String where = at == null ? "" : " at line " + at.getLineNumber() + ", column " + at.getColumnNumber();
     return new PayloadException(path, "malformed JSON" + where);
-  }
-
-  /** A member name as a path segment; odd names are not echoed. */
-  private static String segment(String key) {
-    if (key.isEmpty() || key.length() > 64) {
-      return "[?]";
-    }
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (!(c == '_' || c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z'))) {
-        return "[?]";
-      }
-    }
-    return key;
-  }
-
-  private static String describe(Event e) {
-    switch (e) {
-      case START_OBJECT:
-        return "an object";
-      case START_ARRAY:
-        return "an array";
-      case VALUE_STRING:
-        return "a string";
-      case VALUE_NUMBER:
-        return "a number";
-      case VALUE_TRUE:
-      case VALUE_FALSE:
-        return "a boolean";
-      case VALUE_NULL:
-        return "null";
-      default:
-        return "nothing";
-    }
-  }
-
-  private static String describe(JsonValue v) {
-    switch (v.getValueType()) {
-      case OBJECT:
-        return "an object";
-      case ARRAY:
-        return "an array";
-      case STRING:
-        return "a string";
-      case NUMBER:
-        return "a number";
-      case TRUE:
-      case FALSE:
-        return "a boolean";
-      default:
-        return "null";
-    }
-  }
-
-  private static boolean isBlank(CharBuffer chars) {
-    char[] a = chars.array();
-    for (int i = 0; i < chars.position(); i++) {
-      char c = a[i];
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.core.rbm;
 
+import static dev.bmreceipts.core.internal.JsonText.describe;
+import static dev.bmreceipts.core.internal.JsonText.isBlank;
+import static dev.bmreceipts.core.internal.JsonText.segment;
+
 import dev.bmreceipts.core.ParserLimits;
 import dev.bmreceipts.core.Timestamp;
 import dev.bmreceipts.core.Verification;
@@ -349,16 +353,6 @@ public final class RbmParser {
     }
   }
 
-  private static boolean isBlank(char[] a, int n) {
-    for (int i = 0; i < n; i++) {
-      char c = a[i];
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * Whether objects and arrays nest deeper than {@code max} outside strings: checked before
    * JSON-P builds a tree, which from depth 1000 on fails with an exception that is no JSON error.
@@ -385,58 +379,5 @@ public final class RbmParser {
       }
     }
     return false;
-  }
-
-  /** A member name as a path segment; odd names are not echoed. */
-  private static String segment(String key) {
-    if (key.isEmpty() || key.length() > 64) {
-      return "[?]";
-    }
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (!(c == '_' || c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z'))) {
-        return "[?]";
-      }
-    }
-    return key;
-  }
-
-  private static String describe(Event e) {
-    switch (e) {
-      case START_OBJECT:
-        return "an object";
-      case START_ARRAY:
-        return "an array";
-      case VALUE_STRING:
-        return "a string";
-      case VALUE_NUMBER:
-        return "a number";
-      case VALUE_TRUE:
-      case VALUE_FALSE:
-        return "a boolean";
-      case VALUE_NULL:
-        return "null";
-      default:
-        return "nothing";
-    }
-  }
-
-  private static String describe(JsonValue v) {
-    switch (v.getValueType()) {
-      case OBJECT:
-        return "an object";
-      case ARRAY:
-        return "an array";
-      case STRING:
-        return "a string";
-      case NUMBER:
-        return "a number";
-      case TRUE:
-      case FALSE:
-        return "a boolean";
-      default:
-        return "null";
-    }
   }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.core.rbm;
 
+import dev.bmreceipts.core.PayloadException;
+
 /**
  * An RBM webhook body that cannot be accepted: malformed JSON, a wrong JSON type, {@code
  * message.data} that is not base64 or does not decode to a JSON object, a required member
@@ -9,27 +11,13 @@ package dev.bmreceipts.core.rbm;
  * {@code 400} and the message as its reason. Paths into the decoded data start with
  * {@code message.data.}, e.g. {@code message.data.eventId}.
  *
- * <p>The RBM counterpart of {@link dev.bmreceipts.core.PayloadException}.
+ * <p>A subtype of {@link PayloadException}, Business Messages' counterpart, so that a host that
+ * serves both catches one type.
  */
-public final class RbmPayloadException extends IllegalArgumentException {
+public final class RbmPayloadException extends PayloadException {
   private static final long serialVersionUID = 1L;
 
-  private final String path;
-  private final String reason;
-
   RbmPayloadException(String path, String reason) {
-    super(path.isEmpty() ? reason : path + ": " + reason);
-    this.path = path;
-    this.reason = reason;
-  }
-
-  /** The JSON path of the offending member, e.g. {@code message.data}; {@code ""} for the body itself. */
-  public String path() {
-    return path;
-  }
-
-  /** What was wrong, without the path. */
-  public String reason() {
-    return reason;
+    super(path, reason);
   }
 }

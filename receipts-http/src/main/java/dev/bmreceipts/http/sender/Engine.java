@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -380,8 +381,8 @@ final class Engine implements ReceiptSender {
       return;
     }
     Optional<AgentReceipts.ApiError> error = AgentReceipts.parseError(r.body());
-    String apiStatus = error.map(e -> ReceiptSendException.oneLine(e.status())).orElse("");
-    String apiMessage = error.map(e -> ReceiptSendException.oneLine(e.message())).orElse("");
+    String apiStatus = error.map(e -> SendException.oneLine(e.status())).orElse("");
+    String apiMessage = error.map(e -> SendException.oneLine(e.message())).orElse("");
     if (status == 401 && !call.refreshed) {
       call.refreshed = true;
       String fresh;
@@ -514,5 +515,30 @@ final class Engine implements ReceiptSender {
   public String toString() {
     return "ReceiptSender[apiRoot=" + Uris.withoutUserInfo(URI.create(apiRoot)) + ", maxInFlight="
         + maxInFlight + ", " + policy + "]";
+  }
+
+  /**
+   * Waits for a send: its result, or the failure it ended with unwrapped and rethrown. An
+   * interrupt sets the thread's flag again and throws what {@code interrupted} makes; the send goes on.
+   */
+  static <T> T await(CompletableFuture<T> result, Function<InterruptedException, RuntimeException> interrupted) {
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw interrupted.apply(e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IllegalStateException("send failed", cause);
+    }
   }
 }

@@ -5,7 +5,6 @@ import dev.bmreceipts.core.rbm.PhoneNumber;
 import dev.bmreceipts.core.rbm.RbmEventType;
 import java.net.URI;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -25,10 +24,10 @@ import java.util.UUID;
  *
  * <p>The message is one line, for example
  * {@code 404 NOT_FOUND: Requested entity was not found. (1 attempt)}. It never holds a token nor
- * the whole phone number: {@link #uri()} shows the phone masked ({@code …/phones/%2B****0123/…}),
- * and {@link #phone()} prints masked too.
+ * the whole phone number: {@link #uri()} is the event's URL with the phone masked
+ * ({@code …/phones/%2B****0123/…}), not the URL requested, and {@link #phone()} prints masked too.
  */
-public abstract sealed class RbmEventSendException extends RuntimeException
+public abstract sealed class RbmEventSendException extends SendException
     permits RbmEventSendException.Rejected, RbmEventSendException.GaveUp,
         RbmEventSendException.NoToken, RbmEventSendException.Interrupted {
   private static final long serialVersionUID = 1L;
@@ -37,25 +36,15 @@ public abstract sealed class RbmEventSendException extends RuntimeException
   private final RbmEventType eventType;
   private final String messageId;
   private final UUID eventId;
-  private final URI uri;
-  private final int status;
-  private final String apiStatus;
-  private final String apiMessage;
-  private final int attempts;
 
   RbmEventSendException(String text, Throwable cause, RbmEvents.Event event, URI uri, int status,
       String apiStatus, String apiMessage, int attempts) {
-    super(text, cause);
+    super(text, cause, uri, status, apiStatus, apiMessage, attempts);
     Objects.requireNonNull(event, "event cannot be null");
     this.phone = event.phone();
     this.eventType = event.type();
     this.messageId = event.messageId();
     this.eventId = event.eventId();
-    this.uri = uri;
-    this.status = status;
-    this.apiStatus = apiStatus;
-    this.apiMessage = apiMessage;
-    this.attempts = attempts;
   }
 
   /** The user's number; its {@code toString()} is masked. */
@@ -78,43 +67,13 @@ public abstract sealed class RbmEventSendException extends RuntimeException
     return eventId;
   }
 
-  /**
-   * The event's URL with the phone masked ({@code %2B****} and its last four digits) and any
-   * user-info of the API root left out, for error lines that say where the send went; empty for
-   * {@link Interrupted}. Not the URL requested, which holds the whole number.
-   */
-  public Optional<URI> uri() {
-    return Optional.ofNullable(uri);
-  }
-
-  /** The last HTTP status, {@code 0} when there was none (IO error, no token). */
-  public int status() {
-    return status;
-  }
-
-  /** Google's {@code error.status} such as {@code NOT_FOUND}, {@code ""} when the body had none. */
-  public String apiStatus() {
-    return apiStatus;
-  }
-
-  /** Google's {@code error.message}, {@code ""} when the body had none. */
-  public String apiMessage() {
-    return apiMessage;
-  }
-
-  /** The HTTP requests made. */
-  public int attempts() {
-    return attempts;
-  }
-
   /** The API refused the event with a status that is not retried: {@code 400}, {@code 403}, {@code 404}, … */
   public static final class Rejected extends RbmEventSendException {
     private static final long serialVersionUID = 1L;
 
     Rejected(RbmEvents.Event event, URI uri, int status, String apiStatus, String apiMessage, int attempts) {
-      super(ReceiptSendException.statusText(status, apiStatus, apiMessage)
-              + " (" + ReceiptSendException.attemptsText(attempts) + ")",
-          null, event, uri, status, apiStatus, apiMessage, attempts);
+      super(rejected(status, apiStatus, apiMessage, attempts), null, event, uri, status, apiStatus,
+          apiMessage, attempts);
     }
   }
 
@@ -128,15 +87,12 @@ public abstract sealed class RbmEventSendException extends RuntimeException
     private static final long serialVersionUID = 1L;
 
     GaveUp(RbmEvents.Event event, URI uri, int status, String apiStatus, String apiMessage, int attempts) {
-      super(ReceiptSendException.statusText(status, apiStatus, apiMessage)
-              + " (gave up after " + ReceiptSendException.attemptsText(attempts) + ")",
-          null, event, uri, status, apiStatus, apiMessage, attempts);
+      super(gaveUp(status, apiStatus, apiMessage, attempts), null, event, uri, status, apiStatus,
+          apiMessage, attempts);
     }
 
     GaveUp(RbmEvents.Event event, URI uri, Throwable cause, int attempts) {
-      super(ReceiptSendException.describe(cause)
-              + " (gave up after " + ReceiptSendException.attemptsText(attempts) + ")",
-          cause, event, uri, 0, "", "", attempts);
+      super(gaveUp(cause, attempts), cause, event, uri, 0, "", "", attempts);
     }
   }
 
@@ -145,10 +101,7 @@ public abstract sealed class RbmEventSendException extends RuntimeException
     private static final long serialVersionUID = 1L;
 
     NoToken(RbmEvents.Event event, URI uri, Throwable cause, int attempts) {
-      super("no access token: "
-              + (cause == null ? "the provider returned none" : ReceiptSendException.describe(cause))
-              + " (" + ReceiptSendException.attemptsText(attempts) + ")",
-          cause, event, uri, 0, "", "", attempts);
+      super(noToken(cause, attempts), cause, event, uri, 0, "", "", attempts);
     }
   }
 

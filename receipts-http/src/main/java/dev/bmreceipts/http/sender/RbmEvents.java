@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /** The {@link RbmEventSender}: each event is an {@link Engine.Job} on an engine of its own. */
 final class RbmEvents implements RbmEventSender {
@@ -41,13 +39,13 @@ final class RbmEvents implements RbmEventSender {
   @Override
   public RbmEventResult sendReadAndWait(PhoneNumber phone, String messageId) {
     Event event = event(phone, RbmEventType.READ, messageId, "messageId");
-    return await(engine.send(new EventJob(event)), event);
+    return Engine.await(engine.send(new EventJob(event)), e -> new RbmEventSendException.Interrupted(event, e));
   }
 
   @Override
   public RbmEventResult sendIsTypingAndWait(PhoneNumber phone, String answeredMessageId) {
     Event event = event(phone, RbmEventType.IS_TYPING, answeredMessageId, "answeredMessageId");
-    return await(engine.send(new EventJob(event)), event);
+    return Engine.await(engine.send(new EventJob(event)), e -> new RbmEventSendException.Interrupted(event, e));
   }
 
   /** Checks the arguments, before anything is sent. */
@@ -61,27 +59,6 @@ final class RbmEvents implements RbmEventSender {
       throw new IllegalArgumentException(what + " must not contain control characters");
     }
     return new Event(phone, type, messageId, AgentEventId.of(agentId, phone, messageId, type.name()));
-  }
-
-  private static RbmEventResult await(CompletableFuture<RbmEventResult> result, Event event) {
-    try {
-      return result.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RbmEventSendException.Interrupted(event, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new IllegalStateException("send failed", cause);
-    }
   }
 
   /** {@code {"eventType":"READ","messageId":"…"}} or {@code {"eventType":"IS_TYPING"}}. */

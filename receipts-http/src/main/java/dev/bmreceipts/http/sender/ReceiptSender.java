@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
@@ -97,7 +95,7 @@ public interface ReceiptSender extends AutoCloseable {
   /**
    * Sends a READ receipt and waits for it, at most about {@link Builder#sendTimeout}. It throws
    * unchecked exceptions only, so it needs no {@code catch} of {@link InterruptedException} or
-   * {@link ExecutionException}.
+   * {@link java.util.concurrent.ExecutionException}.
    *
    * @throws ReceiptSendException when it could not be sent; its subtype
    *     {@link ReceiptSendException.Interrupted} when the thread was interrupted while waiting (the
@@ -106,24 +104,7 @@ public interface ReceiptSender extends AutoCloseable {
    */
   default SendResult sendReadAndWait(MessageName message) {
     CompletableFuture<SendResult> result = sendRead(message);
-    try {
-      return result.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ReceiptSendException.Interrupted(message, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new IllegalStateException("send failed", cause);
-    }
+    return Engine.await(result, e -> new ReceiptSendException.Interrupted(message, e));
   }
 
   /**
