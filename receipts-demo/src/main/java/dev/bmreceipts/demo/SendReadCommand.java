@@ -10,6 +10,7 @@ import dev.bmreceipts.http.sender.RbmEventSendException;
 import dev.bmreceipts.http.sender.RbmEventSender;
 import dev.bmreceipts.http.sender.ReceiptSendException;
 import dev.bmreceipts.http.sender.ReceiptSender;
+import dev.bmreceipts.http.sender.SendException;
 import dev.bmreceipts.http.sender.SendResult;
 import jakarta.json.Json;
 import java.net.URI;
@@ -206,8 +207,7 @@ final class SendReadCommand implements Command {
    * timeouts, no token).
    */
   static String reason(ReceiptSendException e) {
-    String where = e.uri().map(u -> "PATCH " + u + ": ").orElse("");
-    return where + (e.status() == 0 ? e.getMessage() : status(e.status(), e.apiStatus(), e.apiMessage()));
+    return reason("PATCH", e);
   }
 
   /**
@@ -215,18 +215,20 @@ final class SendReadCommand implements Command {
    * phone masked ({@code %2B****0123}).
    */
   static String reason(RbmEventSendException e) {
-    String where = e.uri().map(u -> "POST " + u + ": ").orElse("");
-    return where + (e.status() == 0 ? e.getMessage() : status(e.status(), e.apiStatus(), e.apiMessage()));
+    return reason("POST", e);
   }
 
-  /** {@code 404 NOT_FOUND: Google's message}. */
-  private static String status(int status, String apiStatus, String apiMessage) {
-    StringBuilder b = new StringBuilder().append(status);
-    if (!apiStatus.isEmpty()) {
-      b.append(' ').append(apiStatus);
+  private static String reason(String method, SendException e) {
+    String where = e.uri().map(u -> method + " " + u + ": ").orElse("");
+    if (e.status() == 0) {
+      return where + e.getMessage();
     }
-    if (!apiMessage.isEmpty()) {
-      b.append(": ").append(apiMessage);
+    StringBuilder b = new StringBuilder(where).append(e.status());
+    if (!e.apiStatus().isEmpty()) {
+      b.append(' ').append(e.apiStatus());
+    }
+    if (!e.apiMessage().isEmpty()) {
+      b.append(": ").append(e.apiMessage());
     }
     return b.toString();
   }

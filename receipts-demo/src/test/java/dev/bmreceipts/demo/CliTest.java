@@ -220,6 +220,34 @@ class CliTest {
   }
 
   @Test
+  void serveChecksItsRbmOptions() throws Exception {
+    assertUsage(new String[] {"serve", "--signing-key", "k", "--rbm-path", "/rbm"},
+        "serve: --rbm-path needs --rbm-client-token-file FILE or RBM_CLIENT_TOKEN (the RBM client"
+            + " token enables RBM)");
+    assertUsage(new String[] {"serve", "--signing-key", "k", "--rbm-client-token", "t",
+        "--rbm-path", "rbm"}, "serve: --rbm-path must start with / and hold no ? or #, got \"rbm\"");
+    for (String taken : List.of("/callback", "/", "/healthz", "/metrics")) {
+      assertUsage(new String[] {"serve", "--signing-key", "k", "--rbm-client-token", "t",
+          "--rbm-path", taken}, "serve: --rbm-path must differ from --path, /, /healthz and"
+              + " /metrics, got \"" + taken + "\"");
+    }
+    assertUsage(new String[] {"serve", "--signing-key", "k", "--rbm-client-token", "t",
+        "--rbm-api-root", "rcs.example"},
+        "serve: --rbm-api-root must be an absolute http or https URL, got \"rcs.example\"");
+    ServeCommand c = new ServeCommand();
+    ServeCommand.Config off = ServeCommand.config(Args.parse(c, List.of("--path", "/rbm"),
+        Map.of("BM_SIGNING_KEY", "k")));
+    assertFalse(off.rbm(), "no RBM without its client token, whatever the paths");
+    ServeCommand.Config on = ServeCommand.config(Args.parse(c, List.of("--rbm-path", "/rcs"),
+        Map.of("BM_SIGNING_KEY", "k", "RBM_CLIENT_TOKEN", "t", "RBM_API_ROOT", "http://127.0.0.1:9/")));
+    assertTrue(on.rbm());
+    assertEquals("/rcs", on.rbmPath());
+    assertEquals("http://127.0.0.1:9/", on.credentials().rbmApiRoot().toString());
+    assertEquals("https://rcsbusinessmessaging.googleapis.com/", ServeCommand.config(Args.parse(c,
+        List.of(), Map.of("BM_SIGNING_KEY", "k"))).credentials().rbmApiRoot().toString());
+  }
+
+  @Test
   void serveChecksPathThreadsAndFormat() {
     assertUsage(new String[] {"serve", "--path", "callback"},
         "serve: --path must start with / and hold no ? or #, got \"callback\"");
