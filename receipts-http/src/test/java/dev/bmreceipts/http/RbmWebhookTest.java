@@ -336,10 +336,11 @@ class RbmWebhookTest {
   }
 
   @Test
-  void aReceiptListenerFailureAnswers500AndTheRedeliveryReachesItAgain() {
+  void aReceiptListenerFailureAnswers500ReleasesTheKeyAndTheRedeliveryReachesItAgain() {
     AtomicInteger calls = new AtomicInteger();
     WebhookFixture.Seen second = new WebhookFixture.Seen();
-    try (WebhookServer server = start(rbmWebhook().receiptListener(e -> {
+    DedupTest.RecordingStore store = new DedupTest.RecordingStore();
+    try (WebhookServer server = start(rbmWebhook().deduplicator(store).receiptListener(e -> {
       if (calls.incrementAndGet() == 1) {
         throw new IllegalStateException("database down");
       }
@@ -352,6 +353,9 @@ class RbmWebhookTest {
     }
     assertEquals(2, calls.get());
     assertEquals(List.of("msg-1|READ"), second.list());
+    String key = "rbm-event 4 ev-1 " + PHONE;
+    assertEquals(List.of("claim " + key + " CLAIMED", "release " + key, "claim " + key + " CLAIMED",
+        "commit " + key, "claim " + key + " DELIVERED"), store.calls);
   }
 
   @Test
@@ -373,19 +377,11 @@ class RbmWebhookTest {
   @Test
   void aThrowingStoreAnswers503AndCallsNoListener() {
     AtomicInteger calls = new AtomicInteger();
-    Deduplicator down = new Deduplicator() {
+    Deduplicator down = new DedupTest.RecordingStore() {
       @Override
-      public Claim claim(String key) {
+      public synchronized Claim claim(String key) {
         throw new IllegalStateException("store down");
       }
-
-      @Override
-      public void commit(String key) {
-        throw new IllegalStateException("store down");
-      }
-
-      @Override
-      public void release(String key) {}
     };
     try (WebhookServer server = start(rbmWebhook().deduplicator(down)
         .receiptListener(e -> calls.incrementAndGet()).payloadListener(p -> calls.incrementAndGet())
@@ -405,25 +401,13 @@ class RbmWebhookTest {
   @Test
   void aFailedCommitAnswers503SoTheRedeliveryIsPassedAgain() {
     AtomicInteger commits = new AtomicInteger();
-    Deduplicator memory = Deduplicator.inMemory();
-    Deduplicator failsFirstCommit = new Deduplicator() {
+    Deduplicator failsFirstCommit = new DedupTest.RecordingStore() {
       @Override
-      public Claim claim(String key) {
-        return memory.claim(key);
-      }
-
-      @Override
-      public void commit(String key) {
+      public synchronized void commit(String key) {
         if (commits.incrementAndGet() == 1) {
-          memory.release(key);
           throw new IllegalStateException("commit lost");
         }
-        memory.commit(key);
-      }
-
-      @Override
-      public void release(String key) {
-        memory.release(key);
+        super.commit(key);
       }
     };
     WebhookFixture.Seen seen = new WebhookFixture.Seen();
@@ -540,25 +524,14 @@ class RbmWebhookTest {
   @Test
   void noLogLineHoldsAWholePhoneNumber() {
     FailureLogTest.Recording log = new FailureLogTest.Recording(System.Logger.Level.ALL);
-    Deduplicator memory = Deduplicator.inMemory();
     AtomicInteger claims = new AtomicInteger();
-    Deduplicator flaky = new Deduplicator() {
+    Deduplicator flaky = new DedupTest.RecordingStore() {
       @Override
-      public Claim claim(String key) {
+      public synchronized Claim claim(String key) {
         if (claims.incrementAndGet() == 1) {
           throw new IllegalStateException("store down");
         }
-        return memory.claim(key);
-      }
-
-      @Override
-      public void commit(String key) {
-        memory.commit(key);
-      }
-
-      @Override
-      public void release(String key) {
-        memory.release(key);
+        return super.claim(key);
       }
     };
     try (WebhookServer server = start(rbmWebhook().log(log).deduplicator(flaky)

@@ -8,14 +8,10 @@ import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.Webhook;
 import dev.bmreceipts.http.WebhookServer;
 import dev.bmreceipts.testsupport.TestPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,8 +25,6 @@ class RbmSharedStoreTest {
   private static final String TOKEN = "rbm-shared-store-token";
   private static final String PHONE = "+447700900123";
   private static final String OTHER_PHONE = "+447700900456";
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private final DataSource ds = TestPostgres.shared().dataSource();
   private final String prefix = Db.migrated(ds);
@@ -83,14 +77,9 @@ class RbmSharedStoreTest {
 
   /** A server with a Business Messages webhook at /callback and {@code rbm} at /rbm. */
   private static WebhookServer start(RbmWebhook rbm) {
-    try {
-      WebhookServer server = Webhook.builder().signingKey(InboxTest.KEY).threads(4).build()
-          .start("127.0.0.1", 0, "/callback");
-      server.serve("/rbm", rbm.handler());
-      return server;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    WebhookServer server = InboxTest.start(Webhook.builder().signingKey(InboxTest.KEY).threads(4).build());
+    server.serve("/rbm", rbm.handler());
+    return server;
   }
 
   /** POSTs {@code data} in a Pub/Sub envelope to /rbm, signed over the data with javax.crypto alone. */
@@ -107,18 +96,9 @@ class RbmSharedStoreTest {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-    HttpRequest request = HttpRequest.newBuilder(server.uri().resolve("/rbm"))
+    return InboxTest.send(HttpRequest.newBuilder(server.uri().resolve("/rbm"))
         .header("Content-Type", "application/json")
         .header("X-Goog-Signature", signature)
-        .timeout(Duration.ofSeconds(20))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    try {
-      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 }
