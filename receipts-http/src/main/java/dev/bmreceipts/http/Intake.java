@@ -3,6 +3,7 @@ package dev.bmreceipts.http;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import dev.bmreceipts.core.ParserLimits;
 import dev.bmreceipts.core.PayloadKind;
 import dev.bmreceipts.core.Verification;
 import dev.bmreceipts.core.WebhookSignature;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -99,20 +101,19 @@ final class Intake {
   /**
    * @param name the webhook's name in log lines, e.g. {@code webhook}
    * @param log the webhook's own logger, for an observer that threw and an unexpected failure
-   * @param failureLog where {@link #failures()} logs
-   * @param deduplicator the store, or {@code null} for {@link Deduplicator#inMemory} on {@code clock}
+   * @param settings the builder's settings, read now (a builder may change them after)
    */
-  Intake(String name, System.Logger log, System.Logger failureLog, int maxBodyBytes,
-      WebhookObserver observer, Deduplicator deduplicator, Clock clock, Handler handler) {
+  Intake(String name, System.Logger log, Settings settings, Handler handler) {
     this.name = name;
     this.log = log;
-    this.maxBodyBytes = maxBodyBytes;
+    this.maxBodyBytes = settings.maxBodyBytes;
     this.tooLarge = WebhookResponse.text(413, "body larger than " + maxBodyBytes + " bytes");
-    this.observer = observer;
-    this.deduplicator = deduplicator != null
-        ? deduplicator
-        : Deduplicator.inMemory(Deduplicator.DEFAULT_MAX_ENTRIES, Deduplicator.DEFAULT_MAX_AGE, clock);
-    this.failures = new FailureLog(failureLog);
+    this.observer = settings.observer;
+    this.deduplicator = settings.deduplicator != null
+        ? settings.deduplicator
+        : Deduplicator.inMemory(Deduplicator.DEFAULT_MAX_ENTRIES, Deduplicator.DEFAULT_MAX_AGE,
+            settings.clock);
+    this.failures = new FailureLog(settings.log);
     this.handler = handler;
   }
 
@@ -321,6 +322,74 @@ final class Intake {
   /** A parser's reason as one line. */
   static String oneLine(String s) {
     return s.indexOf('\n') < 0 && s.indexOf('\r') < 0 ? s : s.replace('\r', ' ').replace('\n', ' ');
+  }
+
+  /**
+   * What both webhooks' builders configure alike, checked as it is set; each builder's public
+   * setter hands its value here. Not thread-safe, as the builders.
+   */
+  static final class Settings {
+    int maxBodyBytes = Webhook.DEFAULT_MAX_BODY_BYTES;
+    ParserLimits parserLimits = ParserLimits.DEFAULTS;
+    private final List<ReceiptListener> receiptListeners = new ArrayList<>();
+    WebhookObserver observer;
+    Deduplicator deduplicator;
+    Clock clock = Clock.systemUTC();
+    System.Logger log;
+
+    /** @param log where failures are logged unless {@link #log} replaces it */
+    Settings(System.Logger log) {
+      this.log = log;
+    }
+
+    void log(System.Logger log) {
+      this.log = Objects.requireNonNull(log);
+    }
+
+    void maxBodyBytes(int bytes) {
+      if (bytes < 1 || bytes == Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("maxBodyBytes must be in 1.." + (Integer.MAX_VALUE - 1)
+            + ", was " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+    }
+
+    void parserLimits(ParserLimits limits) {
+      this.parserLimits = Objects.requireNonNull(limits, "limits cannot be null, use ParserLimits.DEFAULTS");
+    }
+
+    void receiptListener(ReceiptListener listener) {
+      receiptListeners.add(Objects.requireNonNull(listener, "receipt listener cannot be null"));
+    }
+
+    /** The receipt listeners so far, in the order added. */
+    ReceiptListener[] receiptListeners() {
+      return receiptListeners.toArray(new ReceiptListener[0]);
+    }
+
+    void observer(WebhookObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer cannot be null, leave it unset instead");
+    }
+
+    void deduplicator(Deduplicator deduplicator) {
+      this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator cannot be null");
+    }
+
+    void clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock cannot be null, use Clock.systemUTC()");
+    }
+
+    /**
+     * {@code value} when it is neither {@code null} ({@code "<what> cannot be null<ifNull>"}) nor
+     * empty ({@code "<what> must not be empty"}): a client token or a signing key.
+     */
+    static String nonEmpty(String value, String what, String ifNull) {
+      Objects.requireNonNull(value, () -> what + " cannot be null" + ifNull);
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException(what + " must not be empty");
+      }
+      return value;
+    }
   }
 
   /** What an observer is told besides the status; allocated only when one is registered. */

@@ -92,11 +92,10 @@ public final class RbmWebhook {
   private RbmWebhook(Builder b) {
     this.clientToken = b.clientToken;
     this.signature = RbmSignature.forClientToken(b.clientToken);
-    this.parser = RbmParser.create(b.parserLimits);
-    this.receiptListeners = b.receiptListeners.toArray(new ReceiptListener[0]);
+    this.parser = RbmParser.create(b.settings.parserLimits);
+    this.receiptListeners = b.settings.receiptListeners();
     this.payloadListeners = b.payloadListeners.toArray(new RbmPayloadListener[0]);
-    this.intake = new Intake("RBM webhook", LOG, b.log, b.maxBodyBytes, b.observer, b.deduplicator,
-        b.clock, this::handle);
+    this.intake = new Intake("RBM webhook", LOG, b.settings, this::handle);
   }
 
   /** A builder with the defaults: 1 MiB, in-memory dedupe; the client token must be set. */
@@ -208,21 +207,15 @@ public final class RbmWebhook {
 
   /** Configures an {@link RbmWebhook}. Not thread-safe; {@link #build()} may be called more than once. */
   public static final class Builder {
+    private final Intake.Settings settings = new Intake.Settings(LOG);
     private String clientToken;
-    private int maxBodyBytes = Webhook.DEFAULT_MAX_BODY_BYTES;
-    private ParserLimits parserLimits = ParserLimits.DEFAULTS;
-    private final List<ReceiptListener> receiptListeners = new ArrayList<>();
     private final List<RbmPayloadListener> payloadListeners = new ArrayList<>();
-    private WebhookObserver observer;
-    private Deduplicator deduplicator;
-    private Clock clock = Clock.systemUTC();
-    private System.Logger log = LOG;
 
     private Builder() {}
 
     /** Where failures are logged; for tests that read the lines. */
     Builder log(System.Logger log) {
-      this.log = Objects.requireNonNull(log);
+      settings.log(log);
       return this;
     }
 
@@ -231,27 +224,19 @@ public final class RbmWebhook {
      * {@code X-Goog-Signature} (UTF-8).
      */
     public Builder clientToken(String token) {
-      Objects.requireNonNull(token, "client token cannot be null");
-      if (token.isEmpty()) {
-        throw new IllegalArgumentException("client token must not be empty");
-      }
-      this.clientToken = token;
+      this.clientToken = Intake.Settings.nonEmpty(token, "client token", "");
       return this;
     }
 
     /** The largest body accepted (default {@link Webhook#DEFAULT_MAX_BODY_BYTES}); larger ones get 413. */
     public Builder maxBodyBytes(int bytes) {
-      if (bytes < 1 || bytes == Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("maxBodyBytes must be in 1.." + (Integer.MAX_VALUE - 1)
-            + ", was " + bytes);
-      }
-      this.maxBodyBytes = bytes;
+      settings.maxBodyBytes(bytes);
       return this;
     }
 
     /** The parser's limits (default {@link ParserLimits#DEFAULTS}; only the depth applies). */
     public Builder parserLimits(ParserLimits limits) {
-      this.parserLimits = Objects.requireNonNull(limits, "limits cannot be null, use ParserLimits.DEFAULTS");
+      settings.parserLimits(limits);
       return this;
     }
 
@@ -260,7 +245,7 @@ public final class RbmWebhook {
      * {@link ReceiptEvent} of protocol {@code RBM}; listeners are called in the order added.
      */
     public Builder receiptListener(ReceiptListener listener) {
-      receiptListeners.add(Objects.requireNonNull(listener, "receipt listener cannot be null"));
+      settings.receiptListener(listener);
       return this;
     }
 
@@ -272,7 +257,7 @@ public final class RbmWebhook {
 
     /** The observer told every request's outcome (default none). */
     public Builder observer(WebhookObserver observer) {
-      this.observer = Objects.requireNonNull(observer, "observer cannot be null, leave it unset instead");
+      settings.observer(observer);
       return this;
     }
 
@@ -281,13 +266,13 @@ public final class RbmWebhook {
      * a Business Messages {@link Webhook} uses may be shared: the keys never collide.
      */
     public Builder deduplicator(Deduplicator deduplicator) {
-      this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator cannot be null");
+      settings.deduplicator(deduplicator);
       return this;
     }
 
     /** The clock of the default dedupe store (default the system UTC clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock cannot be null, use Clock.systemUTC()");
+      settings.clock(clock);
       return this;
     }
 

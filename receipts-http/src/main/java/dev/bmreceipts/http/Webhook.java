@@ -74,12 +74,11 @@ public final class Webhook {
   private Webhook(Builder b) {
     this.clientToken = b.clientToken;
     this.signature = b.signingKey == null ? null : WebhookSignature.forKey(b.signingKey);
-    this.parser = WebhookParser.create(b.parserLimits);
-    this.receiptListeners = b.receiptListeners.toArray(new ReceiptListener[0]);
+    this.parser = WebhookParser.create(b.settings.parserLimits);
+    this.receiptListeners = b.settings.receiptListeners();
     this.payloadListeners = b.payloadListeners.toArray(new PayloadListener[0]);
     this.threads = b.threads;
-    this.intake = new Intake("webhook", LOG, b.log, b.maxBodyBytes, b.observer, b.deduplicator,
-        b.clock, this::handle);
+    this.intake = new Intake("webhook", LOG, b.settings, this::handle);
   }
 
   /** A builder with the defaults: no client token, no signing key, 1 MiB, in-memory dedupe. */
@@ -283,65 +282,47 @@ public final class Webhook {
 
   /** Configures a {@link Webhook}. Not thread-safe; {@link #build()} may be called more than once. */
   public static final class Builder {
+    private final Intake.Settings settings = new Intake.Settings(LOG);
     private String clientToken;
     private String signingKey;
-    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private ParserLimits parserLimits = ParserLimits.DEFAULTS;
-    private final List<ReceiptListener> receiptListeners = new ArrayList<>();
     private final List<PayloadListener> payloadListeners = new ArrayList<>();
-    private WebhookObserver observer;
-    private Deduplicator deduplicator;
-    private Clock clock = Clock.systemUTC();
     private int threads = 2 * Runtime.getRuntime().availableProcessors();
-    private System.Logger log = LOG;
 
     private Builder() {}
 
     /** Where failures are logged; for tests that count the lines. */
     Builder log(System.Logger log) {
-      this.log = Objects.requireNonNull(log);
+      settings.log(log);
       return this;
     }
 
     /** The client token the verification handshake must carry; without one every handshake gets 403. */
     public Builder clientToken(String token) {
-      Objects.requireNonNull(token, "client token cannot be null, leave it unset instead");
-      if (token.isEmpty()) {
-        throw new IllegalArgumentException("client token must not be empty");
-      }
-      this.clientToken = token;
+      this.clientToken = Intake.Settings.nonEmpty(token, "client token", ", leave it unset instead");
       return this;
     }
 
     /** The key {@code X-Goog-Signature} is checked with; without one, signatures are not checked. */
     public Builder signingKey(String key) {
-      Objects.requireNonNull(key, "signing key cannot be null, leave it unset instead");
-      if (key.isEmpty()) {
-        throw new IllegalArgumentException("signing key must not be empty");
-      }
-      this.signingKey = key;
+      this.signingKey = Intake.Settings.nonEmpty(key, "signing key", ", leave it unset instead");
       return this;
     }
 
     /** The largest body accepted (default 1 MiB); larger ones get 413. */
     public Builder maxBodyBytes(int bytes) {
-      if (bytes < 1 || bytes == Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("maxBodyBytes must be in 1.." + (Integer.MAX_VALUE - 1)
-            + ", was " + bytes);
-      }
-      this.maxBodyBytes = bytes;
+      settings.maxBodyBytes(bytes);
       return this;
     }
 
     /** The parser's limits (default {@link ParserLimits#DEFAULTS}). */
     public Builder parserLimits(ParserLimits limits) {
-      this.parserLimits = Objects.requireNonNull(limits, "limits cannot be null, use ParserLimits.DEFAULTS");
+      settings.parserLimits(limits);
       return this;
     }
 
     /** Adds a receipt listener; listeners are called in the order added. */
     public Builder receiptListener(ReceiptListener listener) {
-      receiptListeners.add(Objects.requireNonNull(listener, "receipt listener cannot be null"));
+      settings.receiptListener(listener);
       return this;
     }
 
@@ -353,19 +334,19 @@ public final class Webhook {
 
     /** The observer told every request's outcome (default none). */
     public Builder observer(WebhookObserver observer) {
-      this.observer = Objects.requireNonNull(observer, "observer cannot be null, leave it unset instead");
+      settings.observer(observer);
       return this;
     }
 
     /** The dedupe store (default {@link Deduplicator#inMemory()} on this builder's clock). */
     public Builder deduplicator(Deduplicator deduplicator) {
-      this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator cannot be null");
+      settings.deduplicator(deduplicator);
       return this;
     }
 
     /** The clock of the default dedupe store (default the system UTC clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock cannot be null, use Clock.systemUTC()");
+      settings.clock(clock);
       return this;
     }
 

@@ -81,10 +81,14 @@ final class RbmWebhookFixture {
         + "\"subscription\":\"" + SUBSCRIPTION + "\"}";
   }
 
-  /** An envelope with only the snake_case spellings, as some pushes carry them. */
-  static String snakeEnvelope(String data) {
+  /**
+   * An envelope with one spelling only: {@code messageId} and {@code publishTime} when {@code
+   * camel}, else {@code message_id} and {@code publish_time}; no attributes.
+   */
+  static String envelopeSpelled(String data, boolean camel, String publishTime) {
     return "{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(utf8(data)) + "\","
-        + "\"message_id\":\"14150481888479753\",\"publish_time\":\"" + PUBLISH_TIME + "\"},"
+        + (camel ? "\"messageId\"" : "\"message_id\"") + ":\"14150481888479753\","
+        + (camel ? "\"publishTime\"" : "\"publish_time\"") + ":\"" + publishTime + "\"},"
         + "\"subscription\":\"" + SUBSCRIPTION + "\"}";
   }
 
