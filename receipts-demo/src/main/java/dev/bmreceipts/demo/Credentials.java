@@ -50,7 +50,7 @@ record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI api
         Opt.value("--access-token-file", "FILE", null, null,
             "read the bearer token from FILE (one trailing newline dropped), out of the process list"),
         Opt.value("--api-root", "URL", "BM_API_ROOT", DEFAULT_API_ROOT,
-            "the API root; an emulator's URL for offline runs"),
+            "the Business Messages API root; an emulator's URL for offline runs"),
         Opt.value("--rbm-api-root", "URL", "RBM_API_ROOT", DEFAULT_RBM_API_ROOT,
             "the RCS Business Messaging API root (a regional host, or an emulator's URL)"));
   }

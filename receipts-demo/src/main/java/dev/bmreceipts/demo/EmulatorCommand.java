@@ -40,7 +40,7 @@ final class EmulatorCommand implements Command {
         Opt.value("--new-key", "FILE", null, null,
             "write a fresh service-account key whose token_uri is this emulator, and trust it"),
         Opt.secret("--access-token", "T", "BM_ACCESS_TOKEN",
-            "a fixed bearer token the receipt endpoint also accepts"),
+            "a fixed bearer token the receipt and agent-event endpoints also accept"),
         Opt.secret("--signing-key", "K", "BM_SIGNING_KEY",
             "key POST /emulator/push signs payloads with (X-Goog-Signature)"),
         Opt.secret("--rbm-client-token", "T", "RBM_CLIENT_TOKEN",
