@@ -247,6 +247,15 @@ class ServeRbmTest {
   }
 
   @Test
+  void payloadTextCannotForgeALineOrDriveTheTerminal() throws Exception {
+    JsonObject a = pushRbm(Payloads.rbmEvent("ev-5", PHONE, "READ", "am-5")
+        .replace("\"agentId\":\"agent-1\"", "\"agentId\":\"a\\u001b[31m\\nreceipt READ fake\""));
+    assertEquals(200, a.getInt("status"), a.toString());
+    assertEquals(List.of("receipt READ phones/+****0123/messages/am-5 agent=a\\x1b[31m\\nreceipt"
+        + " READ fake"), serveIo.outLines().subList(2, serveIo.outLines().size()));
+  }
+
+  @Test
   void theRbmPathIsExactAndTakesPostOnly() throws Exception {
     assertEquals(404, Http.post(serve.root().resolve("/rbm/x"), "application/json", "{}")
         .statusCode());
