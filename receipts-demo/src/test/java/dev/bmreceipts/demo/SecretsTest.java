@@ -177,8 +177,12 @@ class SecretsTest {
     try (ReceiptService s = sc.start(Args.parse(sc, List.of("--host", "127.0.0.1", "--port", "0",
         "--rbm-client-token-file", token.toString(), "--signing-key-file", file("key", "k8").toString()),
         Map.of()), io.io)) {
-      assertTrue(io.outLines().get(0).endsWith("/rbm, signatures checked"), io.out());
+      assertTrue(io.outLines().get(0).endsWith("; RBM " + s.rbmUri() + ", signatures checked"),
+          io.out());
       assertFalse(io.out().contains("rbm-secret-7"));
+      // the token from the file answers the handshake
+      assertEquals("s-9", Http.post(s.rbmUri(), "application/json",
+          "{\"clientToken\":\"rbm-secret-7\",\"secret\":\"s-9\"}").body());
     }
   }
 
