@@ -156,7 +156,8 @@ public record MetricsSnapshot(
   /** Receipts received by one protocol of one type, duplicates included. */
   public long received(Protocol protocol, ReceiptType type) {
     Objects.requireNonNull(protocol, "protocol cannot be null");
-    return receivedByProtocol.get(protocol).get(Objects.requireNonNull(type, "type cannot be null"));
+    Objects.requireNonNull(type, "type cannot be null");
+    return receivedByProtocol.get(protocol).get(type);
   }
 
   /** Receipts received by one protocol, of all types, duplicates included. */

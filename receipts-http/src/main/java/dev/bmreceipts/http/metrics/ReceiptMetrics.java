@@ -40,11 +40,11 @@ import javax.management.ObjectName;
  * String scrape = metrics.toPrometheus();
  * }</pre>
  *
- * <p><b>What it counts.</b> Every receipt counts by type, by protocol ({@link ReceiptEvent#protocol()}:
- * Business Messages or RCS Business Messaging) and by agent. DELIVERED and READ receipts
- * also update the message they name: the first of each type counts the message as delivered or
- * read, a second one counts as a duplicate, and a READ before the DELIVERED counts as out of
- * order. When a message has both, the gap between their {@code createTime}s goes into the
+ * <p><b>What it counts.</b> Every receipt counts by type, by protocol
+ * ({@link ReceiptEvent#protocol()}: Business Messages or RCS Business Messaging) and by agent.
+ * DELIVERED and READ receipts also update the message they name: the first of each type counts
+ * the message as delivered or read, a second one counts as a duplicate, and a READ before the
+ * DELIVERED counts as out of order. When a message has both, the gap between their {@code createTime}s goes into the
  * DELIVERED→READ histogram (negative gaps count as 0). A receipt whose {@code createTime} is
  * missing or a placeholder counts as unparsable and gives no latency. Hosts that know when they
  * sent a message call {@link #messageSent} for send→DELIVERED and send→READ latencies and overdue
@@ -97,7 +97,8 @@ public final class ReceiptMetrics implements ReceiptListener {
   private final ReentrantLock lock = new ReentrantLock();
   /**
    * Receipts by protocol and type, at {@link #slot}: plain longs, since {@link #count} runs under
-   * the lock anyway (one increment per receipt, as by type alone before; WebhookBenchmark).
+   * the lock anyway, so a receipt costs one increment, as by type alone before (bench/README,
+   * "Metrics by protocol"; WebhookBenchmark -p listeners=metrics).
    */
   private final long[] received = new long[PROTOCOLS.length * TYPES.length];
   private final Map<String, long[]> byAgent = new HashMap<>();

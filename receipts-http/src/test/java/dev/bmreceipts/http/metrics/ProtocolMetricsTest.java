@@ -183,7 +183,8 @@ class ProtocolMetricsTest {
     m.onReceipt(rbmRead(PHONE, "msg-1", at(2)));
     ObjectName name = m.register(server);
     try {
-      assertEquals(Map.of("bm", 1L, "rbm", 3L), map(server.getAttribute(name, "ReceivedByProtocol")));
+      assertEquals(Map.of("bm", 1L, "rbm", 3L),
+          map(server.getAttribute(name, "ReceivedByProtocol")));
       assertEquals(Map.of("bm", 1L, "rbm", 1L),
           map(server.getAttribute(name, "ReceivedDeliveredByProtocol")));
       assertEquals(Map.of("bm", 0L, "rbm", 2L),
