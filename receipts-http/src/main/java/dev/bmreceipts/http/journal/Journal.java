@@ -96,7 +96,7 @@ public final class Journal {
 
   private Journal() {}
 
-  /** The journal line for one receipt, without the trailing newline; see the class for its members. */
+  /** The journal line for one receipt, without the trailing newline: see the class's members. */
   public static String line(ReceiptEvent event) {
     Objects.requireNonNull(event, "event cannot be null");
     MessageName m = event.message();

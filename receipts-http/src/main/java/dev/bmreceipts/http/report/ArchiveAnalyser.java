@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +53,10 @@ import java.util.zip.GZIPInputStream;
  * own tally and table of messages; at the end the tables are merged shard by shard.
  *
  * <p><b>Memory.</b> About 64 bytes per distinct message at most (a 126-bit hash key and the
- * protocol, earliest
- * DELIVERED and READ times: 32-byte slots at a load of 1/2 to 3/4), plus each conversation's id
- * once per worker: 10 million messages fit in {@code -Xmx1g}. Past {@code memoryBudget} (by
- * default 70 % of the maximum heap) the analysis stops with an {@link ArchiveTooLargeException}
- * rather than drop state and give inexact figures.
+ * protocol, earliest DELIVERED and READ times: 32-byte slots at a load of 1/2 to 3/4), plus each
+ * conversation's id once per worker: 10 million messages fit in {@code -Xmx1g}. Past
+ * {@code memoryBudget} (by default 70 % of the maximum heap) the analysis stops with an
+ * {@link ArchiveTooLargeException} rather than drop state and give inexact figures.
  *
  * <p>Instances are immutable and thread-safe; each {@code analyse} call uses its own threads.
  */
@@ -373,7 +373,7 @@ public final class ArchiveAnalyser {
     // per protocol (the conversation hash's low bit): delivered, read, both
     long[][] p = new long[2][3];
     int[] unread = new int[all.conversations.size()];
-    java.util.BitSet rbmConversations = new java.util.BitSet();
+    BitSet rbmConversations = new BitSet();
     Buckets rows = new Buckets(all.minTime, all.maxTime);
     all.table.forEach((conv, d, r) -> {
       boolean hasD = d != MessageTable.ABSENT;
@@ -492,8 +492,7 @@ public final class ArchiveAnalyser {
    * Business Messages first (the same id in both protocols is two conversations); each id as
    * {@link #shown} shows it.
    */
-  private List<ConversationUnread> topUnread(int[] unread, java.util.BitSet rbm,
-      Names conversations) {
+  private List<ConversationUnread> topUnread(int[] unread, BitSet rbm, Names conversations) {
     if (top == 0) {
       return List.of();
     }

@@ -187,7 +187,10 @@ public record ArchiveReport(
       long messagesDeliveredAndRead) {
     static final ProtocolFigures NONE = new ProtocolFigures(0, 0, 0, 0);
 
-    /** {@code messagesDeliveredAndRead / messagesDelivered}, a lower bound; {@code NaN} when none was delivered. */
+    /**
+     * {@code messagesDeliveredAndRead / messagesDelivered}, a lower bound; {@code NaN} when none
+     * was delivered.
+     */
     public double readRate() {
       return rate(messagesDeliveredAndRead, messagesDelivered);
     }
