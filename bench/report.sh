@@ -8,7 +8,10 @@
 #   bench/report.sh --10m      10 M messages; report then runs with -Xmx1g
 #
 # Environment: BENCH_DIR (default target/report-bench) holds the archive, reused while its
-# seed and size match; SEED (default 17); ROUNDS (default 2, each one A then B).
+# seed and size match; SEED (default 17); ROUNDS (default 2, each one A then B);
+# DEMO_JAR (default receipts-demo/target/receipts-demo.jar: another build's jar, for an A/B of
+# two trees against the same DuckDB run); SQL_DOC (default docs/report-sql.md); SKIP_BUILD=1
+# (use the jars as they are).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,10 +34,13 @@ if [ ! -x /usr/bin/time ]; then
   apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 fi
 
-echo "== building the demo jar and benchmarks.jar"
-mvn -B -ntp -q -o package -DskipTests -pl receipts-demo -am
-mvn -B -ntp -q -o -Pbench package -DskipTests -pl receipts-bench -am
-demo=receipts-demo/target/receipts-demo.jar
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+  echo "== building the demo jar and benchmarks.jar"
+  mvn -B -ntp -q -o package -DskipTests -pl receipts-demo -am
+  mvn -B -ntp -q -o -Pbench package -DskipTests -pl receipts-bench -am
+fi
+demo=${DEMO_JAR:-receipts-demo/target/receipts-demo.jar}
+doc=${SQL_DOC:-docs/report-sql.md}
 bench=receipts-bench/target/benchmarks.jar
 
 archive="$dir/archive-$messages-$seed.jsonl"
@@ -60,7 +66,7 @@ ratios=()
 for r in $(seq 1 "$rounds"); do
   read -r aw am ac < <(measure "$dir/report-$r.json" java $heap -jar "$demo" report --format json --quiet "$archive")
   printf '%-6s %-8s %9s %9s %10s\n' "$r" report "$aw" "$ac" "$am"
-  read -r bw bm bc < <(measure "$dir/duckdb-$r.txt" java -cp "$bench" dev.bmreceipts.bench.ReportSql run docs/report-sql.md "$archive")
+  read -r bw bm bc < <(measure "$dir/duckdb-$r.txt" java -cp "$bench" dev.bmreceipts.bench.ReportSql run "$doc" "$archive")
   printf '%-6s %-8s %9s %9s %10s\n' "$r" duckdb "$bw" "$bc" "$bm"
   ratios+=("$(awk -v a="$aw" -v b="$bw" 'BEGIN { printf "%.2f", a / b }')")
   echo "       wall ratio report/duckdb: ${ratios[-1]} (cpu $(awk -v a="$ac" -v b="$bc" 'BEGIN { printf "%.2f", a / b }'), peak memory $(awk -v a="$am" -v b="$bm" 'BEGIN { printf "%.2f", a / b }'))"
@@ -69,7 +75,7 @@ echo "== load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (s
 
 status=0
 for r in $(seq 1 "$rounds"); do
-  java -cp "$bench" dev.bmreceipts.bench.ReportSql compare docs/report-sql.md \
+  java -cp "$bench" dev.bmreceipts.bench.ReportSql compare "$doc" \
     "$dir/report-$r.json" "$dir/duckdb-$r.txt" || status=1
 done
 echo "== wall ratios report/duckdb: ${ratios[*]} (target <= 1.0)"

@@ -277,11 +277,11 @@ public final class JdbcBench {
           ps.setLong(5, owner);
           String[][] columns = {{receipt}, {"RECEIPT"}, {"brands/b/agents/a"}, {round}, {""},
               {round + "-" + i}, {"conversations/" + round + "/messages/m" + i}, {"READ"},
-              {"2024-05-01T10:00:00Z"}, {"2024-05-01T10:00:01Z"}, {null}};
+              {"2024-05-01T10:00:00Z"}, {"2024-05-01T10:00:01Z"}, {null}, {"bm"}};
           for (int col = 0; col < columns.length; col++) {
             ps.setArray(6 + col, c.createArrayOf("text", columns[col]));
           }
-          ps.setInt(17, keys.size());
+          ps.setInt(6 + columns.length, keys.size());
           ps.setQueryTimeout(5);
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();

@@ -126,6 +126,12 @@ public final class ReportSql {
           out.put(name + "." + r.getString(1), r.getString(2));
         }
         break;
+      case "byProtocol":
+        while (r.next()) {
+          out.put(name + "." + r.getString(1), r.getString(2) + " " + r.getString(3) + " "
+              + r.getString(4) + " " + r.getString(5));
+        }
+        break;
       case "topUnread":
         for (int i = 0; r.next(); i++) {
           out.put(name + "[" + i + "]", r.getString(1) + " " + r.getString(2));
@@ -158,6 +164,17 @@ public final class ReportSql {
       }
     });
     o.getJsonObject("receiptsByAgent").forEach((k, v) -> f.put("receiptsByAgent." + k, v.toString()));
+    // absent from the JSON of versions before RBM; DuckDB lists only protocols with receipts
+    JsonObject protocols = o.getJsonObject("byProtocol");
+    if (protocols != null) {
+      protocols.forEach((k, v) -> {
+        JsonObject p = v.asJsonObject();
+        if (p.getJsonNumber("receipts").longValue() != 0) {
+          f.put("byProtocol." + k, p.get("receipts") + " " + p.get("messagesDelivered") + " "
+              + p.get("messagesRead") + " " + p.get("messagesDeliveredAndRead"));
+        }
+      });
+    }
     for (String k : List.of("messagesDelivered", "messagesRead", "messagesDeliveredAndRead",
         "readWithoutDelivered", "readBeforeDelivered", "duplicates")) {
       f.put("messages." + k.toLowerCase(), o.get(k).toString());

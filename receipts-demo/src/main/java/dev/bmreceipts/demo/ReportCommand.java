@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code report}: exact receipt figures from journals and raw webhook payload archives, through
- * {@link ArchiveAnalyser}.
+ * {@code report}: exact receipt figures from journals and raw webhook payload archives, of
+ * Business Messages and RCS Business Messaging alike, through {@link ArchiveAnalyser}.
  */
 final class ReportCommand implements Command {
   private final InputStream stdin;
@@ -59,7 +59,9 @@ final class ReportCommand implements Command {
     return "Inputs: files, directories (every file in them), globs such as 'logs/*.jsonl.gz'\n"
         + "(quoted, expanded here), gzip files (by content, whatever the name) and - for\n"
         + "standard input; plain arguments count as --journal values. Lines may be journal\n"
-        + "lines or raw webhook payloads, mixed; bad lines are counted and skipped.\n";
+        + "lines, raw Business Messages webhook payloads or raw RBM Pub/Sub pushes, mixed;\n"
+        + "both protocols are counted together and apart, RBM users' phone numbers shown\n"
+        + "masked. Bad lines are counted and skipped.\n";
   }
 
   @Override

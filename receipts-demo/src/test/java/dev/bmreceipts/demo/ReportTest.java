@@ -2,6 +2,7 @@
 package dev.bmreceipts.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
@@ -125,6 +126,81 @@ class ReportTest {
     assertEquals(2, o.getInt("badLines"));
     assertEquals(2, o.getJsonArray("firstBadLines").getJsonObject(0).getInt("line"));
     assertEquals(1, o.getInt("messagesDeliveredAndRead"));
+  }
+
+  /** The journal line the RBM webhook writes for one event. */
+  private static String rbmLine(String phone, String message, String type, String eventId,
+      String time) {
+    return "{\"agent\":\"agent-1\",\"conversationId\":\"" + phone
+        + "\",\"customAgentId\":\"\",\"messageId\":\"" + message
+        + "\",\"message\":\"conversations/" + phone + "/messages/" + message
+        + "\",\"receiptType\":\"" + type + "\",\"createTime\":\"" + time + "\",\"sendTime\":\""
+        + time + "\",\"requestId\":\"" + eventId + "\",\"protocol\":\"rbm\"}";
+  }
+
+  /** A raw RBM push of one user event, as the webhook received it. */
+  private static String rbmPush(String phone, String message, String type, String eventId,
+      String time) {
+    String data = "{\"senderPhoneNumber\":\"" + phone + "\",\"eventType\":\"" + type
+        + "\",\"eventId\":\"" + eventId + "\",\"messageId\":\"" + message
+        + "\",\"sendTime\":\"" + time + "\",\"agentId\":\"agent-1\"}";
+    return "{\"message\":{\"attributes\":{},\"data\":\""
+        + java.util.Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8))
+        + "\",\"messageId\":\"p-" + eventId + "\",\"publishTime\":\"" + time
+        + "\"},\"subscription\":\"projects/p/subscriptions/rbm\"}";
+  }
+
+  /** A team moving to RBM: one archive with both protocols' journal lines and raw RBM pushes. */
+  private Path mixed() throws Exception {
+    Path j = dir.resolve("mixed.jsonl");
+    List<String> lines = new java.util.ArrayList<>(LINES.subList(0, 4));
+    lines.add(rbmLine("+15551234567", "r1", "DELIVERED", "e1", "2024-05-01T10:03:00Z"));
+    lines.add(rbmLine("+15551234567", "r1", "READ", "e2", "2024-05-01T10:04:00Z"));
+    lines.add(rbmLine("+15551234567", "r2", "DELIVERED", "e3", "2024-05-01T10:05:00Z"));
+    lines.add(rbmPush("+15551234567", "r3", "DELIVERED", "e4", "2024-05-01T10:06:00Z"));
+    lines.add(rbmPush("+15551234567", "r3", "IS_TYPING", "e5", "2024-05-01T10:07:00Z")
+        .replace(",\"messageId\":\"r3\"", ""));
+    Files.write(j, lines, StandardCharsets.UTF_8);
+    return j;
+  }
+
+  @Test
+  void aMixedArchiveShowsBothProtocolsAndTheRbmUsersPhoneMasked() throws Exception {
+    Path j = mixed();
+    TestIo t = new TestIo();
+    assertEquals(0, t.run("report", "--journal", j.toString()), t.err());
+    String out = t.out();
+    assertTrue(out.startsWith("Receipt report on " + j + ", 2024-05-01T10:00:00Z to"
+        + " 2024-05-01T10:06:00Z\nInput: 9 lines, 8 receipts, 0 blank, 0 bad\n"
+        + "  1 payloads of other kinds, 0 receipts outside --since/--until\n"), out);
+    assertTrue(out.contains("\nReceipts by agent\n"
+        + "  agent-1                                           4\n"
+        + "  brands/b/agents/a                                 4\n"), out);
+    assertTrue(out.contains("\n\n"
+        + "By protocol                     receipts  delivered       read  read rate\n"
+        + "  Business Messages (bm)               4          3          1      33.3%\n"
+        + "  RCS Business Messaging (rbm)         4          3          1      33.3%\n"
+        + "  Delivered and read count distinct messages, as above.\n\n"), out);
+    assertTrue(out.endsWith("Top 3 of 3 conversations by unread messages (no READ seen: unread"
+        + " or opted out)\n"
+        + "  +****4567                                         2\n"
+        + "  c1                                                1\n"
+        + "  c2                                                1\n"), out);
+    assertFalse(out.contains("5551234567"), out);
+    assertEquals("", t.err());
+    for (String format : List.of("json", "html", "csv")) {
+      TestIo f = new TestIo();
+      assertEquals(0, f.run("report", "--journal", j.toString(), "--format", format), f.err());
+      assertFalse(f.out().contains("5551234567"), f.out());
+      if (format.equals("json")) {
+        JsonObject o = json(f);
+        assertEquals(4, o.getJsonObject("byProtocol").getJsonObject("rbm").getInt("receipts"));
+        assertEquals(3, o.getJsonObject("byProtocol").getJsonObject("bm")
+            .getInt("messagesDelivered"));
+        assertEquals("+****4567", o.getJsonArray("topUnread").getJsonObject(0)
+            .getString("conversationId"));
+      }
+    }
   }
 
   @Test

@@ -1,33 +1,57 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.jdbc;
 
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.WebhookPayload;
+import dev.bmreceipts.core.rbm.PhoneNumber;
+import dev.bmreceipts.core.rbm.RbmKeys;
 import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.ReceiptEvent;
 import jakarta.json.JsonObject;
 
-/** One inbox row, staged until its key is committed; the columns of {@code V1__receipts.sql}. */
+/**
+ * One inbox row, staged until its key is committed; the columns of {@code V1__receipts.sql} and
+ * {@code V2__protocol.sql}. An RBM receipt's conversation id and message name hold the user's
+ * phone number whole: a row's values go to PostgreSQL, never into a log line or a message.
+ */
 record InboxRow(String dedupeKey, String kind, String agent, String conversationId,
     String customAgentId, String requestId, String message, String receiptType, String createTime,
-    String sendTime, String body) {
-  static final int COLUMNS = 11;
+    String sendTime, String body, String protocol) {
+  static final int COLUMNS = 12;
 
-  /** The row of a receipt, under the webhook's own key for it ({@link Deduplicator#receiptKey}). */
+  /** The row of a receipt, under the webhook's own key for it ({@link #key}). */
   static InboxRow of(ReceiptEvent e) {
     String message = e.message().toString();
     String type = e.receipt().rawType();
-    return new InboxRow(Deduplicator.receiptKey(e.receipt()), "RECEIPT", e.agent(),
+    return new InboxRow(key(e), "RECEIPT", e.agent(),
         e.conversationId(),
         e.customAgentId(), e.requestId().orElse(null), message, type, e.createTime().raw(),
-        e.sendTime().raw(), null);
+        e.sendTime().raw(), null, e.protocol().id());
   }
 
-  /** The row of another payload, keyed by its request id when it has one. */
+  /**
+   * The key a webhook claims for the receipt, so that its batch's commit writes the row with that
+   * key: for Business Messages {@link Deduplicator#receiptKey}; for RBM, where a receipt is one
+   * user event and is deduplicated on (event id, phone), {@link RbmKeys#eventKey} of its
+   * {@code requestId} (the event id) and conversation (the phone). An RBM event without either
+   * (built by hand, not by {@code ReceiptEvent.of}) falls back to the receipt key.
+   */
+  static String key(ReceiptEvent e) {
+    if (e.protocol() == Protocol.RBM && PhoneNumber.isValid(e.conversationId())) {
+      String eventId = e.requestId().orElse("");
+      if (!eventId.isEmpty()) {
+        return RbmKeys.eventKey(eventId, PhoneNumber.of(e.conversationId()));
+      }
+    }
+    return Deduplicator.receiptKey(e.receipt());
+  }
+
+  /** The row of another Business Messages payload, keyed by its request id when it has one. */
   static InboxRow of(WebhookPayload p) {
     String message = p.message().map(m -> m.name()).filter(n -> !n.isEmpty()).orElse(null);
     return new InboxRow(p.requestId().map(Deduplicator::requestKey).orElse(null), p.kind().name(),
         p.agent(), p.conversationId(), p.customAgentId(), p.requestId().orElse(null), message,
-        null, null, p.sendTime().raw(), body(p));
+        null, null, p.sendTime().raw(), body(p), Protocol.BUSINESS_MESSAGES.id());
   }
 
   /** The payload's own members: the user message's object, and every member not typed. */
@@ -41,7 +65,7 @@ record InboxRow(String dedupeKey, String kind, String agent, String conversation
         + (rest.isEmpty() ? "}" : "," + others.substring(1));
   }
 
-  /** Column {@code c} (0 to 10) of this row. */
+  /** Column {@code c} (0 to 11) of this row. */
   String column(int c) {
     switch (c) {
       case 0: return dedupeKey;
@@ -54,7 +78,8 @@ record InboxRow(String dedupeKey, String kind, String agent, String conversation
       case 7: return receiptType;
       case 8: return createTime;
       case 9: return sendTime;
-      default: return body;
+      case 10: return body;
+      default: return protocol;
     }
   }
 }

@@ -305,7 +305,7 @@ final class JdbcDeduplicator implements Deduplicator {
         dropConnection();
         if (e.getMessage() != null && e.getMessage().contains(Statements.LEASE_LOST)) {
           throw new StoreException("commit failed: the lease on a key ran out and another"
-              + " request took it over; nothing was recorded", e);
+              + " request took it over; nothing was recorded", JdbcStore.redacted(e));
         }
         throw store.failed("commit", e);
       }

@@ -2,6 +2,7 @@
 package dev.bmreceipts.jdbc;
 
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -55,13 +57,25 @@ import javax.sql.DataSource;
  * A commit that got no answer is not followed by a release: its keys are taken over after the
  * lease, so that a stalled database costs a request one timeout, not two.
  *
+ * <p><b>Both protocols.</b> RCS Business Messaging receipts go into the same inbox as Business
+ * Messages ones, each row with its protocol ({@code bm} or {@code rbm}, from
+ * {@link ReceiptEvent#protocol()}; schema version 2), an RBM receipt's row under the key an RBM
+ * webhook claims for its event ({@code RbmKeys.eventKey}). An RBM user's phone number is the
+ * conversation id: stored whole in the inbox and in the keys, and never put in a log line or an
+ * exception message of the store. Messages mask it ({@code +****4567}), and a
+ * {@link StoreException}'s cause carries the driver's first line only, not the server's detail,
+ * which can quote a row or a key.
+ *
  * <p>The schema is applied only on request, by {@link #migrate}. Instances are thread-safe.
  */
 public final class JdbcStore {
   private static final System.Logger LOG = System.getLogger(JdbcStore.class.getName());
 
-  /** The schema version this code needs. */
-  public static final int SCHEMA_VERSION = 1;
+  /**
+   * The schema version this code needs: 2, which records each inbox row's protocol
+   * ({@code V2__protocol.sql}; the rows written before read as Business Messages).
+   */
+  public static final int SCHEMA_VERSION = 2;
   /** The default table prefix. */
   public static final String DEFAULT_PREFIX = "bm_";
   /** The default lease of an in-flight claim. */
@@ -71,7 +85,13 @@ public final class JdbcStore {
   /** The default statement and network timeout. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-  private static final String[] MIGRATIONS = {"V1__receipts.sql"};
+  private static final String[] MIGRATIONS = {"V1__receipts.sql", "V2__protocol.sql"};
+  /**
+   * An E.164 phone number anywhere in a text: {@code +} and 8 to 15 digits, the first not 0. An
+   * RBM user's phone is stored whole (it is the conversation id, and in the dedupe keys); a
+   * database error can quote it, and no message or log line of the store may.
+   */
+  private static final Pattern PHONE = Pattern.compile("\\+[1-9][0-9]{3,10}([0-9]{4})(?![0-9])");
 
   private final DataSource dataSource;
   private final Tables tables;
@@ -174,9 +194,11 @@ public final class JdbcStore {
    * {@link ReceiptListener#onReceipt} per row, on the calling thread; a listener that throws
    * stops the reading and its exception is rethrown wrapped in a {@link StoreException}. This is
    * the whole traffic of every instance: a DELIVERED and its READ meet even when they reached
-   * different instances.
+   * different instances. Each event has the {@link ReceiptEvent#protocol()} its row recorded
+   * (Business Messages for the rows written before schema version 2).
    *
-   * @return the receipts passed on, and the rows skipped because their message name is not one
+   * @return the receipts passed on, and the rows skipped because their message name or protocol
+   *     is not one
    */
   public Replay replayReceipts(ReceiptListener listener) {
     Objects.requireNonNull(listener, "listener cannot be null");
@@ -189,8 +211,10 @@ public final class JdbcStore {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             MessageName name;
+            Protocol protocol;
             try {
               name = MessageName.parse(rs.getString(5));
+              protocol = Protocol.fromId(rs.getString(9));
             } catch (IllegalArgumentException | NullPointerException e) {
               bad++;
               continue;
@@ -200,7 +224,7 @@ public final class JdbcStore {
             listener.onReceipt(new ReceiptEvent(receipt, rs.getString(1), rs.getString(2),
                 rs.getString(3), Optional.ofNullable(rs.getString(4)),
                 Timestamp.parse(orEmpty(rs.getString(8))),
-                Timestamp.parse(orEmpty(rs.getString(7)))));
+                Timestamp.parse(orEmpty(rs.getString(7))), protocol));
             receipts++;
           }
         }
@@ -212,7 +236,8 @@ public final class JdbcStore {
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new StoreException("a listener failed while reading the inbox: " + e.getMessage(), e);
+      throw new StoreException("a listener failed while reading the inbox: "
+          + masked(String.valueOf(e.getMessage())), e);
     }
     return new Replay(receipts, bad);
   }
@@ -221,7 +246,7 @@ public final class JdbcStore {
    * What {@link #replayReceipts} read.
    *
    * @param receipts rows passed to the listener
-   * @param skipped rows whose message name does not parse
+   * @param skipped rows whose message name does not parse or whose protocol is not known
    */
   public record Replay(long receipts, long skipped) {}
 
@@ -248,17 +273,24 @@ public final class JdbcStore {
   /**
    * Applies the schema versions shipped in this jar that the database has not got yet, each in
    * its own transaction, under a transaction-scoped advisory lock so that instances migrating at
-   * once apply each version once. Never called by the store itself.
+   * once apply each version once. Never called by the store itself. Version 2 only adds a column
+   * with a default, so instances of the versions before keep working on it: migrate first, then
+   * upgrade the instances.
    *
    * @return the schema version now in the database
    * @throws StoreException when the database cannot be reached or a script fails
    */
   public static int migrate(DataSource dataSource, String prefix) {
+    return migrate(dataSource, prefix, MIGRATIONS.length);
+  }
+
+  /** {@link #migrate(DataSource, String)} up to version {@code target} only (for tests). */
+  static int migrate(DataSource dataSource, String prefix, int target) {
     Objects.requireNonNull(dataSource, "dataSource cannot be null");
     Tables t = new Tables(prefix);
     try (Connection c = dataSource.getConnection()) {
       int version = 0;
-      for (int v = 1; v <= MIGRATIONS.length; v++) {
+      for (int v = 1; v <= target; v++) {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
           st.execute("SELECT pg_advisory_xact_lock(hashtext('bm-receipts schema " + prefix + "'))");
@@ -290,7 +322,7 @@ public final class JdbcStore {
       }
       return version;
     } catch (SQLException e) {
-      throw new StoreException("could not migrate the schema: " + oneLine(e), e);
+      throw new StoreException("could not migrate the schema: " + oneLine(e), redacted(e));
     }
   }
 
@@ -311,7 +343,7 @@ public final class JdbcStore {
         return rs.getInt(1);
       }
     } catch (SQLException e) {
-      throw new StoreException("could not read the schema version: " + oneLine(e), e);
+      throw new StoreException("could not read the schema version: " + oneLine(e), redacted(e));
     }
   }
 
@@ -331,8 +363,9 @@ public final class JdbcStore {
    *
    * @param claim parameters: keys {@code text[]}, owner {@code bigint}, lease end and now
    *     ({@code timestamptz}); one row per key, {@code C}, {@code D} or {@code B}, in order
-   * @param commit parameters: retention end, keys, owner, dropped keys, owner, the eleven inbox
-   *     columns as {@code text[]}, and the number of keys
+   * @param commit parameters: retention end, keys, owner, dropped keys, owner, the twelve inbox
+   *     columns as {@code text[]} (the last one the protocol, {@code bm} or {@code rbm}), and the
+   *     number of keys
    * @param release parameters: keys, owner
    */
   public record Sql(String claim, String commit, String release) {}
@@ -386,14 +419,38 @@ public final class JdbcStore {
   }
 
   StoreException failed(String what, SQLException e) {
-    return new StoreException("could not " + what + " in PostgreSQL: " + oneLine(e), e);
+    return new StoreException("could not " + what + " in PostgreSQL: " + oneLine(e), redacted(e));
   }
 
+  /**
+   * The first line of {@code e}'s message, phone numbers masked, and its SQLSTATE. The PostgreSQL
+   * driver puts the server's detail (a failing row, a key's value: an RBM user's phone among
+   * them) on the lines after the first.
+   */
   static String oneLine(SQLException e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int nl = m.indexOf('\n');
-    return (nl < 0 ? m : m.substring(0, nl)) + (e.getSQLState() == null ? ""
+    return masked(nl < 0 ? m : m.substring(0, nl)) + (e.getSQLState() == null ? ""
         : " (SQLSTATE " + e.getSQLState() + ")");
+  }
+
+  /** {@code text} with every E.164 phone number in it masked as {@code +****} and its last four. */
+  static String masked(String text) {
+    return PHONE.matcher(text).replaceAll("+****$1");
+  }
+
+  /**
+   * What a {@link StoreException} carries as its cause instead of {@code e}: an
+   * {@link SQLException} of the same class of error, with {@link #oneLine} as its message, the
+   * same SQLSTATE, error code and stack, and {@code e}'s own cause (the I/O error of a lost
+   * connection). A logger that prints the chain (the webhook's failure log does) so never prints
+   * the server's detail lines, which can quote a phone number stored in a row or a key.
+   */
+  static SQLException redacted(SQLException e) {
+    SQLException r = new SQLException(oneLine(e), e.getSQLState(), e.getErrorCode(),
+        e.getCause() instanceof SQLException ? null : e.getCause());
+    r.setStackTrace(e.getStackTrace());
+    return r;
   }
 
   private static String orEmpty(String s) {

@@ -48,32 +48,37 @@ final class Statements {
         + " WHERE key = ANY(?::text[]) AND owner = ? RETURNING key),"
         + " dropped AS (DELETE FROM " + t.dedupe() + " WHERE key = ANY(?::text[]) AND owner = ?),"
         + " rows AS (INSERT INTO " + t.inbox() + " (dedupe_key, kind, agent, conversation_id,"
-        + " custom_agent_id, request_id, message, receipt_type, create_time, send_time, body)"
+        + " custom_agent_id, request_id, message, receipt_type, create_time, send_time, body,"
+        + " protocol)"
         + " SELECT r.dedupe_key, r.kind, r.agent, r.conversation_id, r.custom_agent_id,"
-        + " r.request_id, r.message, r.receipt_type, r.create_time, r.send_time, r.body::jsonb"
+        + " r.request_id, r.message, r.receipt_type, r.create_time, r.send_time, r.body::jsonb,"
+        + " r.protocol"
         + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-        + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(dedupe_key,"
-        + " kind, agent, conversation_id, custom_agent_id, request_id, message, receipt_type,"
-        + " create_time, send_time, body, i)"
+        + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS"
+        + " r(dedupe_key, kind, agent, conversation_id, custom_agent_id, request_id, message,"
+        + " receipt_type, create_time, send_time, body, protocol, i)"
         + " JOIN done ON done.key = r.dedupe_key ORDER BY r.i)"
         + " SELECT CAST(CASE WHEN count(*) = ? THEN '0' ELSE '" + LEASE_LOST + "' END AS integer)"
         + " FROM done";
     release = "DELETE FROM " + t.dedupe() + " WHERE key = ANY(?::text[]) AND owner = ?";
     // rows of a listener called outside a batch (a payload without a request id)
     insert = "INSERT INTO " + t.inbox() + " (dedupe_key, kind, agent, conversation_id,"
-        + " custom_agent_id, request_id, message, receipt_type, create_time, send_time, body)"
+        + " custom_agent_id, request_id, message, receipt_type, create_time, send_time, body,"
+        + " protocol)"
         + " SELECT r.dedupe_key, r.kind, r.agent, r.conversation_id, r.custom_agent_id,"
-        + " r.request_id, r.message, r.receipt_type, r.create_time, r.send_time, r.body::jsonb"
+        + " r.request_id, r.message, r.receipt_type, r.create_time, r.send_time, r.body::jsonb,"
+        + " r.protocol"
         + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-        + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(dedupe_key,"
-        + " kind, agent, conversation_id, custom_agent_id, request_id, message, receipt_type,"
-        + " create_time, send_time, body, i) ORDER BY r.i";
+        + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS"
+        + " r(dedupe_key, kind, agent, conversation_id, custom_agent_id, request_id, message,"
+        + " receipt_type, create_time, send_time, body, protocol, i) ORDER BY r.i";
     // a bounded batch of keys past their retention (or past a lease nobody took over); a key
     // claimed meanwhile is skipped or re-checked, never deleted from under its new owner
     purge = "DELETE FROM " + t.dedupe() + " d USING (SELECT key FROM " + t.dedupe()
         + " WHERE expires_at < ? LIMIT ? FOR UPDATE SKIP LOCKED) x"
         + " WHERE d.key = x.key AND d.expires_at < ?";
     receipts = "SELECT agent, conversation_id, custom_agent_id, request_id, message, receipt_type,"
-        + " create_time, send_time FROM " + t.inbox() + " WHERE kind = 'RECEIPT' ORDER BY id";
+        + " create_time, send_time, protocol FROM " + t.inbox() + " WHERE kind = 'RECEIPT'"
+        + " ORDER BY id";
   }
 }

@@ -8,20 +8,24 @@
  * {@code 2xx} means "committed in PostgreSQL". A redelivery, on any instance, finds its keys
  * delivered, is answered {@code 200} and is recorded nowhere.
  *
- * <h2>Tables</h2> (prefix {@code bm_} by default; see {@code V1__receipts.sql} in this package)
+ * <h2>Tables</h2> (prefix {@code bm_} by default; see {@code V1__receipts.sql} and
+ * {@code V2__protocol.sql} in this package)
  *
  * <pre>
  * bm_dedupe (key text PRIMARY KEY, owner bigint, expires_at timestamptz NOT NULL)
  * bm_inbox  (id bigint identity PRIMARY KEY, received_at timestamptz, dedupe_key text,
  *            kind text, agent text, conversation_id text, custom_agent_id text, request_id text,
  *            message text, receipt_type text, create_time text, send_time text, body jsonb,
- *            processed_at timestamptz)
+ *            processed_at timestamptz, protocol text NOT NULL DEFAULT 'bm')
  * bm_schema_version (version int PRIMARY KEY, description text, applied_at timestamptz)
  * </pre>
  *
  * <p>{@code kind} is {@code RECEIPT} for a receipt (with {@code message},
  * {@code receipt_type}, {@code create_time}) or the payload kind ({@code MESSAGE},
- * {@code USER_STATUS}, …) with the payload's own members in {@code body}.
+ * {@code USER_STATUS}, …) with the payload's own members in {@code body}. {@code protocol} is
+ * {@code bm} (Business Messages; every row written before schema version 2) or {@code rbm} (RCS
+ * Business Messaging, whose {@code conversation_id} is the user's phone number: personal data,
+ * for the inbox, not for logs).
  *
  * <h2>A worker that drains the inbox</h2>
  *

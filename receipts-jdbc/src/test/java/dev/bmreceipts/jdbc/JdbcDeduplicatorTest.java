@@ -10,6 +10,8 @@ import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
+import dev.bmreceipts.core.rbm.PhoneNumber;
+import dev.bmreceipts.core.rbm.RbmKeys;
 import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.Deduplicator.Batch;
 import dev.bmreceipts.http.Deduplicator.Claim;
@@ -72,6 +74,38 @@ class JdbcDeduplicatorTest {
     assertEquals(List.of("a", "b", "c", "request R1", "request R2"),
         Db.column(ds, "SELECT key FROM " + prefix + "dedupe WHERE owner IS NULL ORDER BY key"));
     assertThrows(IllegalStateException.class, next::commit);
+  }
+
+  @Test
+  void rbmKeysAreClaimedAndCommittedBesideBusinessMessagesKeysUnchanged() {
+    Deduplicator d = store(ds, new MutableClock()).deduplicator();
+    PhoneNumber phone = PhoneNumber.of("+15551234567");
+    PhoneNumber other = PhoneNumber.of("+447700900123");
+    // a DELIVERED and a READ of one RBM message: two events, two keys; the same event id from
+    // another phone is another key; and a Business Messages receipt of a message of that id
+    List<String> keys = List.of("request R1", M_READ, RbmKeys.eventKey("ev-1", phone),
+        RbmKeys.eventKey("ev-2", phone), RbmKeys.eventKey("ev-1", other),
+        RbmKeys.messageKey("M", phone));
+    Batch first = d.claimAll(keys, true);
+    assertEquals(Collections.nCopies(6, Claim.CLAIMED), claims(first, 6));
+    first.commit();
+    // stored as they were given: opaque strings, one per key
+    assertEquals(List.of("rbm-event 4 ev-1 +15551234567", "rbm-event 4 ev-1 +447700900123",
+        "rbm-event 4 ev-2 +15551234567", "rbm-message 1 M +15551234567", M_READ, "request R1"),
+        Db.column(ds, "SELECT key FROM " + prefix + "dedupe WHERE owner IS NULL"
+            + " ORDER BY key COLLATE \"C\""));
+    // a redelivery of each, on any instance, finds it delivered
+    Batch again = store(TestPostgres.shared().dataSource(), new MutableClock()).deduplicator()
+        .claimAll(keys, false);
+    assertEquals(Collections.nCopies(6, Claim.DELIVERED), claims(again, 6));
+    again.commit();
+    // the key-by-key path takes them too
+    String next = RbmKeys.eventKey("ev-3", phone);
+    assertEquals(Claim.CLAIMED, d.claim(next));
+    assertEquals(Claim.BUSY, store(ds, new MutableClock()).deduplicator().claimAll(
+        List.of(next), false).claim(0));
+    d.commit(next);
+    assertEquals(Claim.DELIVERED, d.claim(next));
   }
 
   @Test

@@ -19,20 +19,20 @@ class SchemaTest {
     assertEquals(0, JdbcStore.schemaVersion(ds, prefix));
     StoreException missing = assertThrows(StoreException.class, store::checkSchema);
     assertEquals("the tables with prefix " + prefix + " are at schema version 0, this store needs"
-        + " 1: apply the schema with JdbcStore.migrate (serve --store-migrate)",
+        + " 2: apply the schema with JdbcStore.migrate (serve --store-migrate)",
         missing.getMessage());
     // building and checking touched nothing
     assertEquals(List.of(), Db.column(ds, "SELECT tablename FROM pg_tables WHERE tablename LIKE '"
         + prefix + "%'"));
 
-    assertEquals(1, JdbcStore.migrate(ds, prefix));
-    assertEquals(1, JdbcStore.migrate(ds, prefix));
+    assertEquals(2, JdbcStore.migrate(ds, prefix));
+    assertEquals(2, JdbcStore.migrate(ds, prefix));
     store.checkSchema();
     assertEquals(List.of(prefix + "dedupe", prefix + "inbox", prefix + "schema_version"),
         Db.column(ds, "SELECT tablename FROM pg_tables WHERE tablename LIKE '" + prefix
             + "%' ORDER BY 1"));
-    assertEquals(List.of("1 V1__receipts.sql"), Db.column(ds, "SELECT version || ' ' ||"
-        + " description FROM " + prefix + "schema_version"));
+    assertEquals(List.of("1 V1__receipts.sql", "2 V2__protocol.sql"), Db.column(ds,
+        "SELECT version || ' ' || description FROM " + prefix + "schema_version ORDER BY 1"));
   }
 
   @Test

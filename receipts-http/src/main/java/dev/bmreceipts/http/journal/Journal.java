@@ -3,9 +3,12 @@ package dev.bmreceipts.http.journal;
 
 import dev.bmreceipts.core.InvalidMessageNameException;
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
+import dev.bmreceipts.core.rbm.PhoneNumber;
+import dev.bmreceipts.core.rbm.RbmKeys;
 import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.ReceiptListener;
@@ -56,6 +59,22 @@ import java.util.function.UnaryOperator;
  * still replay). The line holds exactly what was accepted: strings are escaped as JSON and
  * encoded as strict UTF-8, and a string that is not valid Unicode is refused, never replaced.
  *
+ * <p><b>RCS Business Messaging.</b> A receipt of {@link Protocol#RBM} (see
+ * {@link ReceiptEvent#of(dev.bmreceipts.core.rbm.RbmEnvelope, dev.bmreceipts.core.rbm.RbmUserEvent)})
+ * has the same members with the same meaning (the user's phone in E.164 as the
+ * {@code conversationId}, the event's {@code eventId} as the {@code requestId}), then one more,
+ * always last: {@code "protocol":"rbm"}. For example (one line):
+ *
+ * <pre>{@code
+ * {"agent":"agent-1","conversationId":"+15551234567","customAgentId":"","messageId":"msg-1",
+ *  "message":"conversations/+15551234567/messages/msg-1","receiptType":"READ",
+ *  "createTime":"2026-12-04T10:00:00Z","sendTime":"2026-12-04T10:00:01Z","requestId":"ev-1",
+ *  "protocol":"rbm"}
+ * }</pre>
+ *
+ * <p>A Business Messages receipt's line has no {@code protocol} member: it is byte for byte what
+ * versions before RBM wrote, and a line without one replays as {@link Protocol#BUSINESS_MESSAGES}.
+ *
  * <p>With the {@code requestId}, a journal also holds what the webhook's dedupe needs:
  * {@link #recentKeys} reads it back, so that a restarted webhook answers Google's redeliveries of
  * what it journaled before with 200 and passes them to nobody.
@@ -77,7 +96,7 @@ public final class Journal {
 
   private Journal() {}
 
-  /** The journal line for one receipt, without the trailing newline. */
+  /** The journal line for one receipt, without the trailing newline: see the class's members. */
   public static String line(ReceiptEvent event) {
     Objects.requireNonNull(event, "event cannot be null");
     MessageName m = event.message();
@@ -93,6 +112,10 @@ public final class Journal {
     field(sb, "sendTime", event.sendTime().raw());
     if (event.requestId().isPresent()) {
       field(sb.append(','), "requestId", event.requestId().get());
+    }
+    if (event.protocol() != Protocol.BUSINESS_MESSAGES) {
+      // Business Messages lines stay as they were; every other protocol says which it is, last
+      field(sb.append(','), "protocol", event.protocol().id());
     }
     return sb.append('}').toString();
   }
@@ -145,12 +168,16 @@ public final class Journal {
 
   /**
    * The dedupe keys of a journal's recent lines, to seed a webhook's in-memory dedupe at start
-   * ({@link Deduplicator#inMemory(int, Duration, Clock, List)}): for each line, its receipt's
-   * {@link Deduplicator#receiptKey} and, when the line has one, its
-   * {@link Deduplicator#requestKey}, delivered at the line's {@code sendTime} (Google retries for
-   * up to 7 days from it; {@code clock}'s now when it does not parse or lies ahead). Keys older
-   * than {@code maxAge} are left out, and of the rest only the last {@code maxEntries} distinct
-   * keys in file order are kept. Bad lines are skipped, as a replay skips them.
+   * ({@link Deduplicator#inMemory(int, Duration, Clock, List)}): for each Business Messages line,
+   * its receipt's {@link Deduplicator#receiptKey} and, when the line has one, its
+   * {@link Deduplicator#requestKey}; for each RCS Business Messaging line, the key the RBM webhook
+   * dedupes on instead, {@link RbmKeys#eventKey RbmKeys.eventKey(requestId,
+   * PhoneNumber.of(conversationId))} (an RBM line without a {@code requestId}, or whose
+   * {@code conversationId} is not E.164, was not written from a webhook's event and gives no key).
+   * Each key is delivered at the line's {@code sendTime} (Google retries for up to 7 days from
+   * it; {@code clock}'s now when it does not parse or lies ahead). Keys older than {@code maxAge}
+   * are left out, and of the rest only the last {@code maxEntries} distinct keys in file order are
+   * kept. Bad lines are skipped, as a replay skips them.
    *
    * <p>Reads the whole file once, holding at most {@code maxEntries} keys. A path that is not a
    * regular file (a device such as {@code /dev/full}, a pipe) has no recent keys: it is not read.
@@ -184,6 +211,15 @@ public final class Journal {
         return;
       }
       // a key seen again moves to the end, as the newest
+      if (e.protocol() == Protocol.RBM) {
+        String id = e.requestId().orElse("");
+        if (!id.isEmpty() && PhoneNumber.isValid(e.conversationId())) {
+          String key = RbmKeys.eventKey(id, PhoneNumber.of(e.conversationId()));
+          keys.remove(key);
+          keys.put(key, at);
+        }
+        return;
+      }
       e.requestId().ifPresent(id -> {
         String key = Deduplicator.requestKey(id);
         keys.remove(key);
@@ -215,11 +251,14 @@ public final class Journal {
 
   /**
    * Replays journal lines, in order, into a listener, one {@link ReceiptEvent} per line (with
-   * the line's request id, empty on lines that have none). The stream is read as UTF-8 (invalid bytes become U+FFFD) and is not closed.
+   * the line's request id, empty on lines that have none, and its {@code protocol}:
+   * {@link Protocol#BUSINESS_MESSAGES} on lines that have none). The stream is read as UTF-8
+   * (invalid bytes become U+FFFD) and is not closed.
    *
    * <p><b>Bad lines are skipped, not fatal</b>: a blank line, or one that is not a JSON object
-   * with a valid {@code message} (or {@code conversationId} and {@code messageId}) and string
-   * fields, is counted in the {@link Result} and the replay goes on, so that an archive with a
+   * with a valid {@code message} (or {@code conversationId} and {@code messageId}), string
+   * fields and a {@code protocol} this version knows ({@code bm} or {@code rbm}, when present),
+   * is counted in the {@link Result} and the replay goes on, so that an archive with a
    * damaged or truncated line still gives its numbers. What is fatal is an I/O error or a listener
    * that throws: both stop the replay with a {@link JournalException} naming the line.
    *
@@ -291,12 +330,19 @@ public final class Journal {
     } catch (InvalidMessageNameException e) {
       throw new BadLine("no valid message name");
     }
+    Protocol protocol;
+    try {
+      protocol = Protocol.fromId(string(o, "protocol"));
+    } catch (IllegalArgumentException e) {
+      throw new BadLine("protocol is not bm or rbm");
+    }
     String type = string(o, "receiptType");
     return new ReceiptEvent(
         new Receipt(name, ReceiptType.fromWire(type), type),
         string(o, "agent"), conversationId, string(o, "customAgentId"),
         o.containsKey("requestId") ? Optional.of(string(o, "requestId")) : Optional.empty(),
-        Timestamp.parse(string(o, "sendTime")), Timestamp.parse(string(o, "createTime")));
+        Timestamp.parse(string(o, "sendTime")), Timestamp.parse(string(o, "createTime")),
+        protocol);
   }
 
   private static String string(JsonObject o, String key) throws BadLine {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http.metrics;
 
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.ReceiptType;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The {@link ReceiptMetricsMXBean} over one {@link ReceiptMetrics}; one snapshot per read. */
@@ -29,6 +31,35 @@ final class MXBeanView implements ReceiptMetricsMXBean {
   @Override
   public long getReceivedUnspecified() {
     return s().received(ReceiptType.RECEIPT_TYPE_UNSPECIFIED);
+  }
+
+  @Override
+  public Map<String, Long> getReceivedByProtocol() {
+    MetricsSnapshot s = s();
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (Protocol p : Protocol.values()) {
+      out.put(p.id(), s.receivedTotal(p));
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Long> getReceivedDeliveredByProtocol() {
+    return byProtocol(ReceiptType.DELIVERED);
+  }
+
+  @Override
+  public Map<String, Long> getReceivedReadByProtocol() {
+    return byProtocol(ReceiptType.READ);
+  }
+
+  private Map<String, Long> byProtocol(ReceiptType type) {
+    MetricsSnapshot s = s();
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (Protocol p : Protocol.values()) {
+      out.put(p.id(), s.received(p, type));
+    }
+    return out;
   }
 
   @Override

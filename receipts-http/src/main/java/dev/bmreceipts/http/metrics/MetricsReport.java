@@ -3,6 +3,7 @@ package dev.bmreceipts.http.metrics;
 
 import dev.bmreceipts.http.internal.Printable;
 import dev.bmreceipts.http.journal.Journal;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.ReceiptType;
 import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
@@ -15,6 +16,10 @@ import java.util.Objects;
  * Human and machine summaries of a {@link MetricsSnapshot}, for {@code report --journal FILE}.
  * Both outputs end with a newline and depend only on the snapshot (and replay result), so the same
  * journal always gives the same report.
+ *
+ * <p>An RBM receipt's conversation is the user's phone number: both outputs name conversations by
+ * {@link MetricsSnapshot.ConversationUnread#printableConversationId()}, so a phone number shows
+ * as {@code +****4567}, never whole.
  */
 public final class MetricsReport {
   private static final String ROW = "%-40s %10s%n";
@@ -22,10 +27,10 @@ public final class MetricsReport {
   private MetricsReport() {}
 
   /**
-   * A plain-text summary table: counts by type and agent, distinct messages delivered and read,
-   * the read rate (marked as a lower bound), DELIVERED→READ percentiles (and send latencies and
-   * overdue counts when sends were registered), the anomaly counters, and the top conversations
-   * by messages with no READ seen.
+   * A plain-text summary table: counts by type, protocol and agent, distinct messages delivered
+   * and read, the read rate (marked as a lower bound), DELIVERED→READ percentiles (and send
+   * latencies and overdue counts when sends were registered), the anomaly counters, and the top
+   * conversations by messages with no READ seen.
    *
    * @param replay what the replay read, or {@code null} to leave the journal line out
    */
@@ -46,6 +51,13 @@ public final class MetricsReport {
     row(sb, "Receipts received", s.receivedTotal());
     for (ReceiptType t : ReceiptType.values()) {
       row(sb, "  " + t.name(), s.received(t));
+    }
+    sb.append("Receipts by protocol (bm: Business Messages, rbm: RCS Business Messaging)\n");
+    for (Protocol p : Protocol.values()) {
+      row(sb, "  " + p.id(), s.receivedTotal(p));
+      for (ReceiptType t : ReceiptType.values()) {
+        row(sb, "    " + t.name(), s.received(p, t));
+      }
     }
     sb.append("Receipts by agent\n");
     for (Map.Entry<String, Long> a : s.receivedByAgent().entrySet()) {
@@ -83,7 +95,7 @@ public final class MetricsReport {
       sb.append("  (none)\n");
     }
     for (MetricsSnapshot.ConversationUnread c : s.topUnread()) {
-      row(sb, "  " + Printable.escape(c.conversationId()), c.unread());
+      row(sb, "  " + Printable.escape(c.printableConversationId()), c.unread());
     }
     return sb.toString();
   }
@@ -111,7 +123,8 @@ public final class MetricsReport {
    * {@code "readRateIsLowerBound":true}; {@code null} before any delivery), each latency histogram
    * as {@code count}, {@code sumSeconds}, {@code p50}, {@code p90}, {@code p99} (seconds,
    * {@code null} when empty), the anomaly counters and {@code topUnread}; plus a {@code journal}
-   * object when {@code replay} is not {@code null}.
+   * object when {@code replay} is not {@code null}. Receipts by protocol are
+   * {@code "receivedByProtocol":{"bm":{"DELIVERED":n,…},"rbm":{…}}}.
    */
   public static String json(MetricsSnapshot s, Journal.Result replay) {
     Objects.requireNonNull(s, "snapshot cannot be null");
@@ -132,6 +145,15 @@ public final class MetricsReport {
       g.writeStartObject("receivedByType");
       for (ReceiptType t : ReceiptType.values()) {
         g.write(t.name(), s.received(t));
+      }
+      g.writeEnd();
+      g.writeStartObject("receivedByProtocol");
+      for (Protocol p : Protocol.values()) {
+        g.writeStartObject(p.id());
+        for (ReceiptType t : ReceiptType.values()) {
+          g.write(t.name(), s.received(p, t));
+        }
+        g.writeEnd();
       }
       g.writeEnd();
       g.writeStartObject("receivedByAgent");
@@ -161,7 +183,7 @@ public final class MetricsReport {
       g.writeStartArray("topUnread");
       for (MetricsSnapshot.ConversationUnread c : s.topUnread()) {
         g.writeStartObject()
-            .write("conversationId", c.conversationId())
+            .write("conversationId", c.printableConversationId())
             .write("unread", c.unread())
             .writeEnd();
       }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http.metrics;
 
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.ReceiptType;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -14,6 +15,11 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code bm_receipts_received_total{type="DELIVERED"|"READ"|"RECEIPT_TYPE_UNSPECIFIED"}}
+ *       (both protocols together, as before RCS Business Messaging)
+ *   <li>{@code bm_receipts_by_protocol_total{protocol="bm"|"rbm",type="…"}}: the same receipts by
+ *       {@link Protocol#id()} too. A family of its own, not a label added to the one above, so
+ *       that the series of {@code bm_receipts_received_total} and the queries over them keep
+ *       their meaning; summed over {@code protocol} it gives them.
  *   <li>{@code bm_receipts_by_agent_total{agent="…"}}
  *   <li>{@code bm_messages_delivered_total}, {@code bm_messages_read_total},
  *       {@code bm_messages_sent_total}
@@ -34,6 +40,16 @@ final class PrometheusText {
         "Receipts received by receipt type, duplicates included.");
     for (ReceiptType t : ReceiptType.values()) {
       sample(out, "bm_receipts_received_total", "type", t.name(), s.received(t));
+    }
+    head(out, "bm_receipts_by_protocol_total", "counter",
+        "Receipts received by protocol (bm: Business Messages, rbm: RCS Business Messaging) and"
+            + " receipt type, duplicates included.");
+    for (Protocol p : Protocol.values()) {
+      for (ReceiptType t : ReceiptType.values()) {
+        out.append("bm_receipts_by_protocol_total{protocol=\"").append(p.id())
+            .append("\",type=\"").append(t.name()).append("\"} ")
+            .append(Long.toString(s.received(p, t))).append('\n');
+      }
     }
     head(out, "bm_receipts_by_agent_total", "counter",
         "Receipts received by agent; agents past the cap count as \"other\".");

@@ -2,6 +2,7 @@
 package dev.bmreceipts.http.metrics;
 
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.ReceiptListener;
@@ -39,14 +40,23 @@ import javax.management.ObjectName;
  * String scrape = metrics.toPrometheus();
  * }</pre>
  *
- * <p><b>What it counts.</b> Every receipt counts by type and by agent. DELIVERED and READ receipts
- * also update the message they name: the first of each type counts the message as delivered or
- * read, a second one counts as a duplicate, and a READ before the DELIVERED counts as out of
- * order. When a message has both, the gap between their {@code createTime}s goes into the
+ * <p><b>What it counts.</b> Every receipt counts by type, by protocol
+ * ({@link ReceiptEvent#protocol()}: Business Messages or RCS Business Messaging) and by agent.
+ * DELIVERED and READ receipts also update the message they name: the first of each type counts
+ * the message as delivered or read, a second one counts as a duplicate, and a READ before the
+ * DELIVERED counts as out of order. When a message has both, the gap between their {@code createTime}s goes into the
  * DELIVERED→READ histogram (negative gaps count as 0). A receipt whose {@code createTime} is
  * missing or a placeholder counts as unparsable and gives no latency. Hosts that know when they
  * sent a message call {@link #messageSent} for send→DELIVERED and send→READ latencies and overdue
  * counts.
+ *
+ * <p><b>Both protocols, one model.</b> An RBM receipt (from
+ * {@code ReceiptEvent.of(RbmEnvelope, RbmUserEvent)}) names its message
+ * {@code conversations/{phone}/messages/{messageId}}, and no Business Messages conversation id
+ * begins with {@code +}: the two protocols' messages never share an entry, and everything above
+ * works for both alike. Its conversation is the user's phone number, which the top-unread list
+ * may then hold (see {@link MetricsSnapshot.ConversationUnread}); no other output names a
+ * conversation.
  *
  * <p><b>Missing READ means unknown.</b> Users can opt out of READ receipts, so the read rate is a
  * lower bound and "unread" means "no READ seen".
@@ -72,6 +82,8 @@ public final class ReceiptMetrics implements ReceiptListener {
   static final long UNKNOWN = Long.MIN_VALUE;
   static final String NO_AGENT = "(none)";
   static final String OTHER_AGENT = "other";
+  private static final Protocol[] PROTOCOLS = Protocol.values();
+  private static final ReceiptType[] TYPES = ReceiptType.values();
 
   private final Clock clock;
   private final boolean timeFromReceipts;
@@ -83,7 +95,12 @@ public final class ReceiptMetrics implements ReceiptListener {
   private final ObjectName objectName;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final long[] received = new long[ReceiptType.values().length];
+  /**
+   * Receipts by protocol and type, at {@link #slot}: plain longs, since {@link #count} runs under
+   * the lock anyway, so a receipt costs one increment, as by type alone before (bench/README,
+   * "Metrics by protocol"; WebhookBenchmark -p listeners=metrics).
+   */
+  private final long[] received = new long[PROTOCOLS.length * TYPES.length];
   private final Map<String, long[]> byAgent = new HashMap<>();
   /** Per message (by hash of the name), in the order first seen: the oldest is evicted first. */
   private final MessageTable messages;
@@ -177,7 +194,7 @@ public final class ReceiptMetrics implements ReceiptListener {
   /** Counts one receipt whose name hashes to ({@code k1}, {@code k2}); the caller holds the lock. */
   private void count(ReceiptEvent event, long created, long k1, long k2) {
     ReceiptType type = event.type();
-    received[type.ordinal()]++;
+    received[slot(event.protocol(), type)]++;
     countAgent(event.agent().isEmpty() ? NO_AGENT : event.agent());
     if (created == UNKNOWN) {
       unparsable++;
@@ -234,7 +251,8 @@ public final class ReceiptMetrics implements ReceiptListener {
   /**
    * Registers that the host sent a message at {@code sentAt}, for send→DELIVERED and send→READ
    * latencies and the overdue counts. The first registration of a message wins; receipts that
-   * arrived before it still give their latencies.
+   * arrived before it still give their latencies. An RBM message is named as its receipts name
+   * it: {@code MessageName.of(phone.e164(), messageId)}.
    */
   public void messageSent(MessageName message, Instant sentAt) {
     Objects.requireNonNull(message, "message cannot be null");
@@ -285,8 +303,14 @@ public final class ReceiptMetrics implements ReceiptListener {
         }
       }
       EnumMap<ReceiptType, Long> types = new EnumMap<>(ReceiptType.class);
-      for (ReceiptType t : ReceiptType.values()) {
-        types.put(t, received[t.ordinal()]);
+      EnumMap<Protocol, Map<ReceiptType, Long>> protocols = new EnumMap<>(Protocol.class);
+      for (Protocol p : PROTOCOLS) {
+        EnumMap<ReceiptType, Long> byType = new EnumMap<>(ReceiptType.class);
+        for (ReceiptType t : TYPES) {
+          byType.put(t, received[slot(p, t)]);
+          types.merge(t, received[slot(p, t)], Long::sum);
+        }
+        protocols.put(p, byType);
       }
       Map<String, Long> agents = new HashMap<>();
       byAgent.forEach((k, v) -> agents.put(k, v[0]));
@@ -296,7 +320,7 @@ public final class ReceiptMetrics implements ReceiptListener {
           deliveredToRead.snapshot(), sentToDelivered.snapshot(), sentToRead.snapshot(),
           overdueUndelivered, overdueUnread, overdueAfter,
           outOfOrder, duplicates, unparsable, evictedByCap, evictedByAge, messages.size(),
-          topUnread());
+          topUnread(), protocols);
     } finally {
       lock.unlock();
     }
@@ -452,6 +476,11 @@ public final class ReceiptMetrics implements ReceiptListener {
     }
     conversations.release(conversation);
     messages.remove(e);
+  }
+
+  /** The index in {@link #received} of {@code protocol}'s receipts of {@code type}. */
+  private static int slot(Protocol protocol, ReceiptType type) {
+    return protocol.ordinal() * TYPES.length + type.ordinal();
   }
 
   private static void gap(Histogram h, long from, long to) {

@@ -18,6 +18,18 @@ public interface ReceiptMetricsMXBean {
   /** RECEIPT_TYPE_UNSPECIFIED (or unknown-type) receipts received. */
   long getReceivedUnspecified();
 
+  /**
+   * Receipts received by protocol, of all types, duplicates included: keyed {@code bm} (Business
+   * Messages) and {@code rbm} (RCS Business Messaging), both always present.
+   */
+  Map<String, Long> getReceivedByProtocol();
+
+  /** DELIVERED receipts received by protocol ({@code bm}, {@code rbm}), duplicates included. */
+  Map<String, Long> getReceivedDeliveredByProtocol();
+
+  /** READ receipts received by protocol ({@code bm}, {@code rbm}), duplicates included. */
+  Map<String, Long> getReceivedReadByProtocol();
+
   /** Receipts received by agent name. */
   Map<String, Long> getReceivedByAgent();
 

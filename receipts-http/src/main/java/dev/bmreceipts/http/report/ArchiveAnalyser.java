@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http.report;
 
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.ReceiptType;
+import dev.bmreceipts.core.rbm.PhoneNumber;
 import dev.bmreceipts.http.metrics.MetricsSnapshot.ConversationUnread;
 import dev.bmreceipts.http.report.ArchiveReport.Bucket;
 import dev.bmreceipts.http.report.ArchiveReport.Latency;
@@ -17,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +35,11 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Exact receipt figures over archives of any order and, within memory, any size: journals written
- * by {@code Journal.Writer} and raw webhook payloads, one per line, mixed freely, plain or gzip.
- * Unlike the live {@code ReceiptMetrics}, which keeps a bounded window, it keeps every distinct
- * message (see {@link ArchiveReport} for what each figure means).
+ * by {@code Journal.Writer}, raw Business Messages webhook payloads and raw RCS Business Messaging
+ * Pub/Sub pushes, one per line, mixed freely, plain or gzip. Receipts of both protocols are
+ * counted together and apart ({@link ArchiveReport#byProtocol()}). Unlike the live
+ * {@code ReceiptMetrics}, which keeps a bounded window, it keeps every distinct message (see
+ * {@link ArchiveReport} for what each figure means).
  *
  * <pre>{@code
  * ArchiveReport r = ArchiveAnalyser.builder().by(Bucket.DAY).build()
@@ -47,11 +52,11 @@ import java.util.zip.GZIPInputStream;
  * (a byte scanner for journal lines, JSON-P for anything else, see {@code LineParser}) into its
  * own tally and table of messages; at the end the tables are merged shard by shard.
  *
- * <p><b>Memory.</b> About 64 bytes per distinct message at most (a 127-bit hash key, earliest
- * DELIVERED and READ times: 32-byte slots at a load of 1/2 to 3/4), plus each conversation's id
- * once per worker: 10 million messages fit in {@code -Xmx1g}. Past {@code memoryBudget} (by
- * default 70 % of the maximum heap) the analysis stops with an {@link ArchiveTooLargeException}
- * rather than drop state and give inexact figures.
+ * <p><b>Memory.</b> About 64 bytes per distinct message at most (a 126-bit hash key and the
+ * protocol, earliest DELIVERED and READ times: 32-byte slots at a load of 1/2 to 3/4), plus each
+ * conversation's id once per worker: 10 million messages fit in {@code -Xmx1g}. Past
+ * {@code memoryBudget} (by default 70 % of the maximum heap) the analysis stops with an
+ * {@link ArchiveTooLargeException} rather than drop state and give inexact figures.
  *
  * <p>Instances are immutable and thread-safe; each {@code analyse} call uses its own threads.
  */
@@ -365,7 +370,10 @@ public final class ArchiveAnalyser {
     // pass 1: message counts, unread per conversation, per-bucket counts (delivered, read,
     // latencies) in arrays indexed by bucket, the span of buckets being known from the tally
     long[] c = new long[5];
+    // per protocol (the conversation hash's low bit): delivered, read, both
+    long[][] p = new long[2][3];
     int[] unread = new int[all.conversations.size()];
+    BitSet rbmConversations = new BitSet();
     Buckets rows = new Buckets(all.minTime, all.maxTime);
     all.table.forEach((conv, d, r) -> {
       boolean hasD = d != MessageTable.ABSENT;
@@ -374,8 +382,16 @@ public final class ArchiveAnalyser {
       c[1] += hasR ? 1 : 0;
       c[2] += hasD && hasR ? 1 : 0;
       c[3] += hasR && !hasD ? 1 : 0;
+      long[] pc = p[(int) conv & 1];
+      pc[0] += hasD ? 1 : 0;
+      pc[1] += hasR ? 1 : 0;
+      pc[2] += hasD && hasR ? 1 : 0;
       if (hasD && !hasR) {
-        unread[all.conversations.find(conv)]++;
+        int ord = all.conversations.find(conv);
+        unread[ord]++;
+        if ((conv & 1) == LineParser.RBM) {
+          rbmConversations.set(ord);
+        }
       }
       if (hasD && d != MessageTable.NO_TIME) {
         int row = rows.index(d);
@@ -432,6 +448,12 @@ public final class ArchiveAnalyser {
     for (ReceiptType t : ReceiptType.values()) {
       byType.put(t, all.byType[t.ordinal()]);
     }
+    Map<Protocol, ArchiveReport.ProtocolFigures> byProtocol = new EnumMap<>(Protocol.class);
+    for (Protocol pr : Protocol.values()) {
+      long[] pc = p[pr.ordinal()];
+      byProtocol.put(pr, new ArchiveReport.ProtocolFigures(all.byProtocol[pr.ordinal()], pc[0],
+          pc[1], pc[2]));
+    }
     long duplicates = all.byType[LineParser.DELIVERED] - c[0] + all.byType[LineParser.READ] - c[1];
     long lines = 0;
     long bad = 0;
@@ -449,8 +471,9 @@ public final class ArchiveAnalyser {
     List<String> names = new ArrayList<>();
     inputs.forEach(i -> names.add(i.name()));
     return new ArchiveReport(names, lines, all.blank, bad, firstBad, all.noReceipts, all.outside,
-        byType, all.agentCounts(), all.noTime, c[0], c[1], c[2], c[3], c[4], duplicates, latency,
-        bins, conversationsWithUnread(unread), topUnread(unread, all.conversations),
+        byType, all.agentCounts(), byProtocol, all.noTime, c[0], c[1], c[2], c[3], c[4],
+        duplicates, latency, bins, conversationsWithUnread(unread),
+        topUnread(unread, rbmConversations, all.conversations),
         all.minTime == Long.MAX_VALUE ? Optional.empty() : Optional.of(instant(all.minTime)),
         all.maxTime == Long.MIN_VALUE ? Optional.empty() : Optional.of(instant(all.maxTime)),
         by, series, since, until, all.conversations.collisions());
@@ -464,8 +487,12 @@ public final class ArchiveAnalyser {
     return n;
   }
 
-  /** The {@code top} conversations by unread, most first, ties by id in UTF-8 byte order. */
-  private List<ConversationUnread> topUnread(int[] unread, Names conversations) {
+  /**
+   * The {@code top} conversations by unread, most first, ties by id in UTF-8 byte order, then
+   * Business Messages first (the same id in both protocols is two conversations); each id as
+   * {@link #shown} shows it.
+   */
+  private List<ConversationUnread> topUnread(int[] unread, BitSet rbm, Names conversations) {
     if (top == 0) {
       return List.of();
     }
@@ -479,14 +506,34 @@ public final class ArchiveAnalyser {
         candidates.add(new int[] {unread[ord], ord});
       }
     }
-    candidates.sort((a, b) -> a[0] != b[0] ? Integer.compare(b[0], a[0])
-        : conversations.compare(a[1], b[1]));
+    candidates.sort((a, b) -> {
+      if (a[0] != b[0]) {
+        return Integer.compare(b[0], a[0]);
+      }
+      int byId = conversations.compare(a[1], b[1]);
+      return byId != 0 ? byId : Boolean.compare(rbm.get(a[1]), rbm.get(b[1]));
+    });
     List<ConversationUnread> out = new ArrayList<>();
     for (int k = 0; k < Math.min(top, candidates.size()); k++) {
       int[] e = candidates.get(k);
-      out.add(new ConversationUnread(conversations.string(e[1]), e[0]));
+      out.add(new ConversationUnread(shown(conversations.string(e[1])), e[0]));
     }
     return out;
+  }
+
+  /**
+   * A conversation id as a report shows it: one that begins with {@code +} (an RBM user's phone
+   * number) masked by {@link PhoneNumber#masked()}'s rule, {@code +****} then its last four
+   * characters (for an id that is no valid E.164 number too, so that none is ever printed
+   * whole); any other id as it is.
+   */
+  static String shown(String conversationId) {
+    if (conversationId.isEmpty() || conversationId.charAt(0) != '+') {
+      return conversationId;
+    }
+    int after = conversationId.codePointCount(1, conversationId.length());
+    return "+****" + conversationId.substring(conversationId.offsetByCodePoints(1,
+        Math.max(0, after - PhoneNumber.SHOWN_DIGITS)));
   }
 
   /** Latencies in sorted arrays (one per bucket), read as one sorted whole. */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http.report;
 
-import dev.bmreceipts.http.internal.Printable;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.ReceiptType;
+import dev.bmreceipts.http.internal.Printable;
 import dev.bmreceipts.http.metrics.MetricsSnapshot.ConversationUnread;
 import dev.bmreceipts.http.report.ArchiveReport.BadLine;
 import dev.bmreceipts.http.report.ArchiveReport.Bin;
 import dev.bmreceipts.http.report.ArchiveReport.Latency;
+import dev.bmreceipts.http.report.ArchiveReport.ProtocolFigures;
 import dev.bmreceipts.http.report.ArchiveReport.Row;
 import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
@@ -33,8 +35,10 @@ public final class ArchiveFormat {
 
   /**
    * A plain-text table: inputs and lines, receipts by type and agent, distinct messages, the read
-   * rate (a lower bound), exact DELIVERED→READ latency figures, anomalies and the conversations
-   * with the most unread messages. An archive with no receipt says so in one line instead.
+   * rate (a lower bound), the same per protocol (Business Messages and RCS Business Messaging,
+   * both always shown), exact DELIVERED→READ latency figures, anomalies and the conversations
+   * with the most unread messages (phone numbers masked, as in every format). An archive with no
+   * receipt says so in one line instead.
    */
   public static String text(ArchiveReport r) {
     Objects.requireNonNull(r, "report cannot be null");
@@ -71,6 +75,14 @@ public final class ArchiveFormat {
     row(sb, "Messages delivered and read", r.messagesDeliveredAndRead());
     row(sb, "Read rate (lower bound)", percent(r.readRate()));
     sb.append("  A missing READ means unknown: users can opt out of READ receipts.\n\n");
+    sb.append(String.format(Locale.ROOT, PROTOCOL_ROW, "By protocol", "receipts", "delivered",
+        "read", "read rate"));
+    for (Map.Entry<Protocol, ProtocolFigures> e : r.byProtocol().entrySet()) {
+      ProtocolFigures f = e.getValue();
+      sb.append(String.format(Locale.ROOT, PROTOCOL_ROW, "  " + name(e.getKey()), f.receipts(),
+          f.messagesDelivered(), f.messagesRead(), percent(f.readRate())));
+    }
+    sb.append("  Delivered and read count distinct messages, as above.\n\n");
     Latency l = r.deliveredToRead();
     sb.append(String.format(Locale.ROOT, "%-20s %9s %10s %10s %10s %10s %10s %10s%n",
         "DELIVERED -> READ", "count", "min", "p50", "p90", "p99", "p99.9", "max"));
@@ -95,6 +107,14 @@ public final class ArchiveFormat {
       row(sb, "  " + Printable.escape(c.conversationId()), c.unread());
     }
     return sb.toString();
+  }
+
+  private static final String PROTOCOL_ROW = "%-30s %9s %10s %10s %10s%n";
+
+  /** How the outputs name a protocol: its name and, in brackets, the journal's id for it. */
+  private static String name(Protocol p) {
+    return (p == Protocol.RBM ? "RCS Business Messaging" : "Business Messages") + " (" + p.id()
+        + ")";
   }
 
   private static String inputs(ArchiveReport r) {
@@ -136,6 +156,9 @@ public final class ArchiveFormat {
   /**
    * The report as one line of JSON. Latencies are in seconds, exact to the microsecond; the read
    * rates are {@code null} when nothing was delivered, and {@code readRateIsLowerBound} is true.
+   * {@code byProtocol} holds one object per protocol, keyed by its journal id ({@code bm},
+   * {@code rbm}): {@code receipts}, {@code messagesDelivered}, {@code messagesRead},
+   * {@code messagesDeliveredAndRead} and {@code readRate}.
    */
   public static String json(ArchiveReport r) {
     Objects.requireNonNull(r, "report cannot be null");
@@ -167,6 +190,17 @@ public final class ArchiveFormat {
       g.writeEnd();
       g.writeStartObject("receiptsByAgent");
       r.receiptsByAgent().forEach(g::write);
+      g.writeEnd();
+      g.writeStartObject("byProtocol");
+      for (Map.Entry<Protocol, ProtocolFigures> e : r.byProtocol().entrySet()) {
+        ProtocolFigures f = e.getValue();
+        g.writeStartObject(e.getKey().id()).write("receipts", f.receipts())
+            .write("messagesDelivered", f.messagesDelivered())
+            .write("messagesRead", f.messagesRead())
+            .write("messagesDeliveredAndRead", f.messagesDeliveredAndRead());
+        rate(g, "readRate", f.readRate());
+        g.writeEnd();
+      }
       g.writeEnd();
       g.write("receiptsWithoutTime", r.receiptsWithoutTime());
       g.write("messagesDelivered", r.messagesDelivered());
@@ -281,9 +315,10 @@ public final class ArchiveFormat {
   private static final int PAD = 40;
 
   /**
-   * One self-contained page, well-formed XHTML: the text report's figures as tables, and three
-   * inline SVG charts: receipts per bucket (bars, {@code data-series="receipts"}), the read rate
-   * per bucket (a line, {@code data-series="read-rate"}), and the DELIVERED→READ latency
+   * One self-contained page, well-formed XHTML: the text report's figures as tables (one of them
+   * per protocol, conversation ids that are phone numbers masked), and three inline SVG charts:
+   * receipts per bucket (bars, {@code data-series="receipts"}), the read rate per bucket (a line,
+   * {@code data-series="read-rate"}), and the DELIVERED→READ latency
    * distribution (bars, {@code data-series="latency"}). Every bar and point carries a
    * {@code <title>} with its value. No script, font, image or style sheet is fetched.
    */
@@ -294,7 +329,7 @@ public final class ArchiveFormat {
         .append("<meta charset=\"utf-8\"/>\n<title>Receipt report</title>\n<style>\n")
         .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:60em}\n")
         .append("table{border-collapse:collapse;margin:1em 0}td,th{padding:2px 10px;text-align:left}\n")
-        .append("td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
+        .append("td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n")
         .append("svg{display:block;margin:0.5em 0 1.5em}.bar{fill:#3b6ea5}.lat{fill:#8a5aa8}\n")
         .append(".line{fill:none;stroke:#2a8a4a;stroke-width:2}.dot{fill:#2a8a4a}\n")
         .append(".axis{stroke:#999;stroke-width:1}text{font-size:11px;fill:#555}\n")
@@ -318,6 +353,17 @@ public final class ArchiveFormat {
     tr(sb, "READ with no DELIVERED", String.valueOf(r.readWithoutDelivered()));
     tr(sb, "READ before DELIVERED (clock skew)", String.valueOf(r.readBeforeDelivered()));
     tr(sb, "Duplicates", String.valueOf(r.duplicates()));
+    sb.append("</table>\n<h2>By protocol</h2>\n<table>\n<tr><th>Protocol</th>"
+        + "<th class=\"n\">Receipts</th><th class=\"n\">Messages delivered</th>"
+        + "<th class=\"n\">Messages read</th><th class=\"n\">Read rate (a lower bound)</th></tr>\n");
+    for (Map.Entry<Protocol, ProtocolFigures> e : r.byProtocol().entrySet()) {
+      ProtocolFigures f = e.getValue();
+      sb.append("<tr><td>").append(esc(name(e.getKey()))).append("</td><td class=\"n\">")
+          .append(f.receipts()).append("</td><td class=\"n\">").append(f.messagesDelivered())
+          .append("</td><td class=\"n\">").append(f.messagesRead())
+          .append("</td><td class=\"n\">").append(esc(percent(f.readRate())))
+          .append("</td></tr>\n");
+    }
     sb.append("</table>\n");
     String unit = r.by().name().toLowerCase(Locale.ROOT);
     sb.append("<h2>Receipts per ").append(unit).append("</h2>\n");

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http.report;
 
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.ReceiptType;
+import dev.bmreceipts.core.rbm.PhoneNumber;
 import dev.bmreceipts.http.metrics.MetricsSnapshot.ConversationUnread;
 import java.time.Instant;
 import java.util.Collections;
@@ -14,8 +16,14 @@ import java.util.TreeMap;
 
 /**
  * Exact figures over a whole archive, as {@link ArchiveAnalyser} computes them. Each message is
- * identified by its name ({@code conversations/C/messages/M}); its DELIVERED time and READ time are
- * the earliest {@code createTime} of each type seen for it, whatever order the lines came in.
+ * identified by its protocol and its name ({@code conversations/C/messages/M}; for RCS Business
+ * Messaging, C is the user's phone number); its DELIVERED time and READ time are the earliest
+ * {@code createTime} of each type seen for it, whatever order the lines came in. Every figure
+ * covers both protocols; {@link #byProtocol()} splits the main ones by protocol.
+ *
+ * <p><b>Phone numbers are masked.</b> A conversation id that begins with {@code +} (an RBM user's
+ * phone number) appears in this report only as {@link PhoneNumber#masked()} shows a phone:
+ * {@code +****} and its last four characters.
  *
  * <p><b>Missing READ means unknown.</b> Users can opt out of READ receipts: {@link #readRate()} is
  * a lower bound and {@link #topUnread()} counts messages with no READ seen.
@@ -30,6 +38,7 @@ import java.util.TreeMap;
  *     without a usable {@code createTime} are left out too)
  * @param receiptsByType receipts counted, duplicates included, one entry per {@link ReceiptType}
  * @param receiptsByAgent receipts by agent name, sorted; {@code "(none)"} for no agent
+ * @param byProtocol receipts and distinct messages per protocol, one entry per {@link Protocol}
  * @param receiptsWithoutTime receipts whose {@code createTime} is missing or not RFC 3339
  * @param messagesDelivered distinct messages with a DELIVERED receipt
  * @param messagesRead distinct messages with a READ receipt
@@ -41,7 +50,9 @@ import java.util.TreeMap;
  * @param deliveredToRead READ time minus DELIVERED time, over messages with both times and no skew
  * @param latencyBins the same latencies in fixed bins, for a chart
  * @param conversationsWithUnread conversations with at least one message delivered, no READ seen
- * @param topUnread the conversations with the most such messages, most first, then by id
+ * @param topUnread the conversations with the most such messages, most first, then by id (the
+ *     whole id, then Business Messages first); ids that begin with {@code +} masked, so two
+ *     phones may show alike
  * @param firstReceipt the earliest {@code createTime} counted, empty when none
  * @param lastReceipt the latest {@code createTime} counted, empty when none
  * @param by the series' bucket
@@ -61,6 +72,7 @@ public record ArchiveReport(
     long outsideWindow,
     Map<ReceiptType, Long> receiptsByType,
     Map<String, Long> receiptsByAgent,
+    Map<Protocol, ProtocolFigures> byProtocol,
     long receiptsWithoutTime,
     long messagesDelivered,
     long messagesRead,
@@ -89,6 +101,12 @@ public record ArchiveReport(
     }
     receiptsByType = Collections.unmodifiableMap(types);
     receiptsByAgent = Collections.unmodifiableMap(new TreeMap<>(receiptsByAgent));
+    Objects.requireNonNull(byProtocol, "byProtocol cannot be null, use Map.of()");
+    EnumMap<Protocol, ProtocolFigures> protocols = new EnumMap<>(Protocol.class);
+    for (Protocol p : Protocol.values()) {
+      protocols.put(p, byProtocol.getOrDefault(p, ProtocolFigures.NONE));
+    }
+    byProtocol = Collections.unmodifiableMap(protocols);
     Objects.requireNonNull(deliveredToRead, "deliveredToRead cannot be null");
     latencyBins = List.copyOf(latencyBins);
     topUnread = List.copyOf(topUnread);
@@ -100,6 +118,30 @@ public record ArchiveReport(
     Objects.requireNonNull(until, "until cannot be null, use Optional.empty()");
   }
 
+  /**
+   * The constructor of the versions before RCS Business Messaging: every receipt and message
+   * counted as {@link Protocol#BUSINESS_MESSAGES}.
+   */
+  public ArchiveReport(List<String> inputs, long lines, long blankLines, long badLines,
+      List<BadLine> firstBadLines, long payloadsWithoutReceipts, long outsideWindow,
+      Map<ReceiptType, Long> receiptsByType, Map<String, Long> receiptsByAgent,
+      long receiptsWithoutTime, long messagesDelivered, long messagesRead,
+      long messagesDeliveredAndRead, long readWithoutDelivered, long readBeforeDelivered,
+      long duplicates, Latency deliveredToRead, List<Bin> latencyBins,
+      long conversationsWithUnread, List<ConversationUnread> topUnread,
+      Optional<Instant> firstReceipt, Optional<Instant> lastReceipt, Bucket by, List<Row> series,
+      Optional<Instant> since, Optional<Instant> until, long nameCollisions) {
+    this(inputs, lines, blankLines, badLines, firstBadLines, payloadsWithoutReceipts,
+        outsideWindow, receiptsByType, receiptsByAgent,
+        Map.of(Protocol.BUSINESS_MESSAGES, new ProtocolFigures(
+            receiptsByType.values().stream().mapToLong(Long::longValue).sum(),
+            messagesDelivered, messagesRead, messagesDeliveredAndRead)),
+        receiptsWithoutTime, messagesDelivered, messagesRead, messagesDeliveredAndRead,
+        readWithoutDelivered, readBeforeDelivered, duplicates, deliveredToRead, latencyBins,
+        conversationsWithUnread, topUnread, firstReceipt, lastReceipt, by, series, since, until,
+        nameCollisions);
+  }
+
   /** Receipts counted of one type, duplicates included. */
   public long receipts(ReceiptType type) {
     return receiptsByType.get(Objects.requireNonNull(type, "type cannot be null"));
@@ -108,6 +150,11 @@ public record ArchiveReport(
   /** Receipts counted of every type. */
   public long receipts() {
     return receiptsByType.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Receipts counted of one protocol, of every type, duplicates included. */
+  public long receipts(Protocol protocol) {
+    return byProtocol.get(Objects.requireNonNull(protocol, "protocol cannot be null")).receipts();
   }
 
   /**
@@ -125,6 +172,28 @@ public record ArchiveReport(
 
   static double rate(long read, long delivered) {
     return delivered == 0 ? Double.NaN : (double) read / delivered;
+  }
+
+  /**
+   * One protocol's share of the figures: {@link ArchiveReport}'s figures of the same names over
+   * that protocol's receipts alone.
+   *
+   * @param receipts receipts counted, of every type, duplicates included
+   * @param messagesDelivered distinct messages with a DELIVERED receipt
+   * @param messagesRead distinct messages with a READ receipt
+   * @param messagesDeliveredAndRead distinct messages with both
+   */
+  public record ProtocolFigures(long receipts, long messagesDelivered, long messagesRead,
+      long messagesDeliveredAndRead) {
+    static final ProtocolFigures NONE = new ProtocolFigures(0, 0, 0, 0);
+
+    /**
+     * {@code messagesDeliveredAndRead / messagesDelivered}, a lower bound; {@code NaN} when none
+     * was delivered.
+     */
+    public double readRate() {
+      return rate(messagesDeliveredAndRead, messagesDelivered);
+    }
   }
 
   /** The bucket of a time series. */

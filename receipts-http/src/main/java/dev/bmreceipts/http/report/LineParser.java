@@ -5,12 +5,19 @@ import dev.bmreceipts.core.InvalidMessageNameException;
 import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.PayloadException;
 import dev.bmreceipts.core.PayloadKind;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
 import dev.bmreceipts.core.UserReceipts;
 import dev.bmreceipts.core.WebhookParser;
 import dev.bmreceipts.core.WebhookPayload;
+import dev.bmreceipts.core.rbm.RbmEnvelope;
+import dev.bmreceipts.core.rbm.RbmParser;
+import dev.bmreceipts.core.rbm.RbmPayload;
+import dev.bmreceipts.core.rbm.RbmPayloadException;
+import dev.bmreceipts.core.rbm.RbmUserEvent;
+import dev.bmreceipts.http.ReceiptEvent;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -24,23 +31,39 @@ import java.util.Map;
 
 /**
  * Reads one archive line into receipts. A line is blank, a journal line (a JSON object with a
- * {@code receiptType} member, read as {@code Journal.replay} reads it), or anything else, read as
- * a raw webhook payload with {@link WebhookParser}: a receipts payload gives its receipts with the
- * payload's agent and {@code receipts.createTime}; a payload of another known kind (a user
- * message, a typing event, the handshake) is counted and skipped; anything else (not JSON, deeper
- * or longer than the parser's limits, an object of no known kind) is a bad line.
+ * {@code receiptType} member, read as {@code Journal.replay} reads it, its {@code protocol} too:
+ * absent, {@code ""} or {@code bm} is Business Messages, {@code rbm} RCS Business Messaging, any
+ * other value a bad line), a raw RBM Pub/Sub push (a JSON object whose {@code message} is an
+ * object with a {@code data} member: Business Messages' own {@code message} never has one), or
+ * anything else, read as a raw Business Messages webhook payload with {@link WebhookParser}.
+ *
+ * <ul>
+ *   <li>A Business Messages receipts payload gives its receipts with the payload's agent and
+ *       {@code receipts.createTime}; a payload of another known kind (a user message, a typing
+ *       event, the handshake) is counted and skipped.
+ *   <li>An RBM push read by {@link RbmParser} gives, for a {@code DELIVERED} or {@code READ} user
+ *       event, one receipt mapped as {@link ReceiptEvent#of(RbmEnvelope, RbmUserEvent)} maps it
+ *       (the user's phone as the conversation, the event's {@code sendTime} as its time), so that
+ *       an archived push and the journal line the webhook wrote for it count alike; any other
+ *       push (a user message, typing, a server event) is counted and skipped.
+ *   <li>Anything else (not JSON, deeper or longer than the parsers' limits, an object of no known
+ *       kind, a push that {@link RbmParser} refuses) is a bad line.
+ * </ul>
  *
  * <p><b>Two paths, one answer.</b> {@link #fast} is a byte scanner for the journal's own lines:
  * one JSON object of ASCII strings without escapes, no duplicate members that matter. Where it is
  * not sure (an escape, a byte past ASCII, a non-string value, a timestamp outside the plain
- * {@code yyyy-MM-ddTHH:mm:ss[.f]Z} form) it gives up and {@link #slow} reads the line through
- * JSON-P; {@code LineParserTest} checks that both give the same answer on every fixture line and
- * on seeded mutations of them. Not thread-safe: one per worker.
+ * {@code yyyy-MM-ddTHH:mm:ss[.f]Z} form, a {@code protocol} other than {@code bm}, {@code rbm} or
+ * {@code ""}) it gives up and {@link #slow} reads the line through JSON-P; {@code LineParserTest}
+ * checks that both give the same answer on every fixture line and on seeded mutations of them.
+ * Not thread-safe: one per worker.
  */
 final class LineParser {
   static final int UNSPECIFIED = ReceiptType.RECEIPT_TYPE_UNSPECIFIED.ordinal();
   static final int DELIVERED = ReceiptType.DELIVERED.ordinal();
   static final int READ = ReceiptType.READ.ordinal();
+  static final int BM = Protocol.BUSINESS_MESSAGES.ordinal();
+  static final int RBM = Protocol.RBM.ordinal();
 
   /** What a line gives. */
   interface Sink {
@@ -49,9 +72,10 @@ final class LineParser {
      *
      * @param micros {@code createTime} in epoch microseconds, or {@link MessageTable#NO_TIME}
      *     when missing or not RFC 3339
+     * @param protocol {@link #BM} or {@link #RBM}
      */
     void receipt(byte[] b, int agentOff, int agentLen, int convOff, int convLen, int msgOff,
-        int msgLen, int type, long micros);
+        int msgLen, int type, long micros, int protocol);
 
     void blank();
 
@@ -63,22 +87,26 @@ final class LineParser {
 
   private static final byte[][] KEYS = {
     bytes("agent"), bytes("conversationId"), bytes("messageId"), bytes("message"),
-    bytes("receiptType"), bytes("createTime")};
+    bytes("receiptType"), bytes("createTime"), bytes("protocol")};
   private static final int AGENT = 0;
   private static final int CONVERSATION_ID = 1;
   private static final int MESSAGE_ID = 2;
   private static final int MESSAGE = 3;
   private static final int RECEIPT_TYPE = 4;
   private static final int CREATE_TIME = 5;
+  private static final int PROTOCOL = 6;
   private static final byte[] CONVERSATIONS = bytes("conversations/");
   private static final byte[] MESSAGES = bytes("/messages/");
   private static final byte[] DELIVERED_WORD = bytes("DELIVERED");
   private static final byte[] READ_WORD = bytes("READ");
+  private static final byte[] BM_WORD = bytes("bm");
+  private static final byte[] RBM_WORD = bytes("rbm");
   private static final byte[] EMPTY = new byte[0];
 
   private final int[] off = new int[KEYS.length];
   private final int[] len = new int[KEYS.length];
   private final WebhookParser payloads = WebhookParser.create();
+  private final RbmParser pushes = RbmParser.create();
   private final JsonReaderFactory json = Json.createReaderFactory(Map.of());
 
   private static byte[] bytes(String s) {
@@ -154,6 +182,13 @@ final class LineParser {
     if (ws(b, i + 1, to) != to || off[RECEIPT_TYPE] < 0) {
       return false;
     }
+    int protocol = BM;
+    if (off[PROTOCOL] >= 0) {
+      protocol = protocol(b, off[PROTOCOL], len[PROTOCOL]);
+      if (protocol < 0) {
+        return false;
+      }
+    }
     long micros = NO_VALUE;
     if (off[CREATE_TIME] < 0 || len[CREATE_TIME] == 0) {
       micros = MessageTable.NO_TIME;
@@ -197,7 +232,7 @@ final class LineParser {
     int agentOff = off[AGENT];
     int agentLen = agentOff < 0 ? 0 : len[AGENT];
     sink.receipt(b, Math.max(agentOff, 0), agentLen, convOff, convLen, msgOff, msgLen, type,
-        micros);
+        micros, protocol);
     return true;
   }
 
@@ -218,6 +253,8 @@ final class LineParser {
     }
     if (o.containsKey("receiptType")) {
       journal(o, sink);
+    } else if (o.get("message") instanceof JsonObject m && m.containsKey("data")) {
+      push(b, from, to, sink);
     } else {
       payload(b, from, to, sink);
     }
@@ -246,8 +283,15 @@ final class LineParser {
       sink.bad("no valid message name");
       return;
     }
+    Protocol protocol;
+    try {
+      protocol = Protocol.fromId(v[PROTOCOL]);
+    } catch (IllegalArgumentException e) {
+      sink.bad("protocol is not bm or rbm");
+      return;
+    }
     emit(sink, v[AGENT], name, ReceiptType.fromWire(v[RECEIPT_TYPE]).ordinal(),
-        micros(Timestamp.parse(v[CREATE_TIME])));
+        micros(Timestamp.parse(v[CREATE_TIME])), protocol.ordinal());
   }
 
   private void payload(byte[] b, int from, int to, Sink sink) {
@@ -272,11 +316,42 @@ final class LineParser {
     UserReceipts r = p.receipts().get();
     long micros = micros(r.createTime());
     for (Receipt receipt : r.receipts()) {
-      emit(sink, r.agent(), receipt.message(), receipt.type().ordinal(), micros);
+      emit(sink, r.agent(), receipt.message(), receipt.type().ordinal(), micros, BM);
     }
   }
 
-  private static void emit(Sink sink, String agent, MessageName name, int type, long micros) {
+  /** A raw RBM push: a DELIVERED or READ user event is one receipt, any other push none. */
+  private void push(byte[] b, int from, int to, Sink sink) {
+    RbmEnvelope envelope;
+    RbmPayload p;
+    try {
+      // a body with a "message" member is an envelope or an error, never the handshake
+      envelope = pushes.parse(b, from, to - from).envelope().orElseThrow();
+      p = pushes.payload(envelope);
+    } catch (RbmPayloadException e) {
+      // its message names the JSON path, never a value or a phone number
+      sink.bad("not a journal line, nor an RBM push: " + e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      sink.bad("not a journal line, nor an RBM push");
+      return;
+    }
+    if (p.userEvent().isEmpty() || !p.userEvent().get().eventType().namesAMessage()) {
+      sink.noReceipts();
+      return;
+    }
+    ReceiptEvent r;
+    try {
+      r = ReceiptEvent.of(envelope, p.userEvent().get());
+    } catch (InvalidMessageNameException e) {
+      sink.bad("no valid message name");
+      return;
+    }
+    emit(sink, r.agent(), r.message(), r.type().ordinal(), micros(r.createTime()), RBM);
+  }
+
+  private static void emit(Sink sink, String agent, MessageName name, int type, long micros,
+      int protocol) {
     byte[] a = agent.isEmpty() ? EMPTY : agent.getBytes(StandardCharsets.UTF_8);
     byte[] c = name.conversationId().getBytes(StandardCharsets.UTF_8);
     byte[] m = name.messageId().getBytes(StandardCharsets.UTF_8);
@@ -284,7 +359,8 @@ final class LineParser {
     System.arraycopy(a, 0, all, 0, a.length);
     System.arraycopy(c, 0, all, a.length, c.length);
     System.arraycopy(m, 0, all, a.length + c.length, m.length);
-    sink.receipt(all, 0, a.length, a.length, c.length, a.length + c.length, m.length, type, micros);
+    sink.receipt(all, 0, a.length, a.length, c.length, a.length + c.length, m.length, type, micros,
+        protocol);
   }
 
   /** Epoch microseconds (rounded down) of a timestamp, {@link MessageTable#NO_TIME} when none. */
@@ -382,6 +458,14 @@ final class LineParser {
     return total - 719_528L;
   }
 
+  /** {@link #BM} for {@code bm} or {@code ""}, {@link #RBM} for {@code rbm}, -1 for anything else. */
+  private static int protocol(byte[] b, int o, int n) {
+    if (n == 0 || equals(b, o, n, BM_WORD)) {
+      return BM;
+    }
+    return equals(b, o, n, RBM_WORD) ? RBM : -1;
+  }
+
   private static int type(byte[] b, int o, int n) {
     if (equals(b, o, n, DELIVERED_WORD)) {
       return DELIVERED;
@@ -410,6 +494,9 @@ final class LineParser {
         break;
       case 10:
         k = CREATE_TIME;
+        break;
+      case 8:
+        k = PROTOCOL;
         break;
       default:
         return -1;

@@ -5,16 +5,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One worker's per-message state: an open-addressing table (linear probing) in {@value #SHARDS}
- * shards, each one {@code long[]} holding four longs per slot: the conversation id's hash, the
- * message id's hash (low bit forced to 1, so that 0 marks an empty slot), the earliest DELIVERED
- * and the earliest READ {@code createTime} in epoch microseconds ({@link #ABSENT} when none,
- * {@link #NO_TIME} when present without a usable time).
+ * shards, each one {@code long[]} holding four longs per slot: the conversation id's hash (its low
+ * bit replaced by the protocol, 1 for RCS Business Messaging, so that a message is its protocol
+ * and its name), the message id's hash (low bit forced to 1, so that 0 marks an empty slot), the
+ * earliest DELIVERED and the earliest READ {@code createTime} in epoch microseconds
+ * ({@link #ABSENT} when none, {@link #NO_TIME} when present without a usable time).
  *
- * <p>The key is 127 bits: two distinct messages share a slot only if their conversation ids'
- * 64-bit hashes and their message ids' 63-bit hashes both collide; within one conversation that
- * takes a 63-bit collision, about 1 in 10^19 per pair. A slot is 32 bytes, a shard grows by half
- * past a load of 3/4, so a message costs 43 to 64 bytes. Shards let workers merge one shard at a
- * time, and grow without copying the whole table. Not thread-safe: one per worker.
+ * <p>The key is 126 bits of hash and the protocol: two distinct messages of one protocol share a
+ * slot only if their conversation ids' 63-bit hashes and their message ids' 63-bit hashes both
+ * collide; within one conversation that takes a 63-bit collision, about 1 in 10^19 per pair. A
+ * slot is 32 bytes, a shard grows by half past a load of 3/4, so a message costs 43 to 64 bytes.
+ * Shards let workers merge one shard at a time, and grow without copying the whole table. Not
+ * thread-safe: one per worker.
  */
 final class MessageTable {
   static final int SHARDS = 64;

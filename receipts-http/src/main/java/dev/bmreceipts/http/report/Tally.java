@@ -23,6 +23,8 @@ final class Tally implements LineParser.Sink {
   final Names agents;
   long[] agentCounts = new long[64];
   final long[] byType = new long[3];
+  /** Receipts by protocol, indexed by {@link LineParser#BM} and {@link LineParser#RBM}. */
+  final long[] byProtocol = new long[2];
   final Map<Long, long[]> receiptsByHour = new HashMap<>();
   long blank;
   long noReceipts;
@@ -49,7 +51,7 @@ final class Tally implements LineParser.Sink {
 
   @Override
   public void receipt(byte[] b, int agentOff, int agentLen, int convOff, int convLen, int msgOff,
-      int msgLen, int type, long micros) {
+      int msgLen, int type, long micros, int protocol) {
     if (micros == MessageTable.NO_TIME) {
       if (windowed) {
         outside++;
@@ -75,6 +77,7 @@ final class Tally implements LineParser.Sink {
       lastHourCount[0]++;
     }
     byType[type]++;
+    byProtocol[protocol]++;
     int agent = agents.add(Hashing.hash(b, agentOff, agentLen, 0x6167656E74L), b, agentOff, agentLen);
     if (agent == agentCounts.length) {
       agentCounts = Arrays.copyOf(agentCounts, agent * 2);
@@ -83,7 +86,9 @@ final class Tally implements LineParser.Sink {
     if (type == LineParser.UNSPECIFIED) {
       return;
     }
-    long conv = Hashing.hash(b, convOff, convLen, 0x636F6E76L);
+    // the protocol is the conversation hash's low bit: a message is its protocol and its name,
+    // and the report pass reads each message's protocol back from its slot
+    long conv = Hashing.hash(b, convOff, convLen, 0x636F6E76L) & ~1L | protocol;
     long msg = Hashing.hash(b, msgOff, msgLen, 0x6D657373L) | 1;
     if (table.record(conv, msg, type == LineParser.DELIVERED, micros)) {
       conversations.add(conv, b, convOff, convLen);
@@ -109,6 +114,9 @@ final class Tally implements LineParser.Sink {
   void add(Tally o) {
     for (int t = 0; t < byType.length; t++) {
       byType[t] += o.byType[t];
+    }
+    for (int p = 0; p < byProtocol.length; p++) {
+      byProtocol[p] += o.byProtocol[p];
     }
     int[] map = agents.addAll(o.agents);
     if (agents.size() > agentCounts.length) {

@@ -5,15 +5,22 @@ import static dev.bmreceipts.http.metrics.Events.at;
 import static dev.bmreceipts.http.metrics.Events.delivered;
 import static dev.bmreceipts.http.metrics.Events.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bmreceipts.http.metrics.MetricsReportTest;
 import dev.bmreceipts.http.metrics.ReceiptMetrics;
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
+import dev.bmreceipts.core.rbm.PhoneNumber;
+import dev.bmreceipts.core.rbm.RbmEnvelope;
+import dev.bmreceipts.core.rbm.RbmEventType;
+import dev.bmreceipts.core.rbm.RbmKeys;
+import dev.bmreceipts.core.rbm.RbmUserEvent;
 import dev.bmreceipts.http.ReceiptEvent;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -235,6 +243,111 @@ class JournalTest {
             "receipt 4 READ conversations/c/messages/p"),
         Journal.recentKeys(file, 2, java.time.Duration.ofDays(7), clock).stream()
             .map(dev.bmreceipts.http.Deduplicator.Delivered::key).toList());
+  }
+
+  /** An RBM receipt as the RBM webhook maps it. */
+  private static ReceiptEvent rbm(String phone, String messageId, String type, String eventId,
+      String sendTime) {
+    RbmEnvelope push = new RbmEnvelope(Map.of(), new byte[0], "p-" + eventId,
+        Timestamp.parse(sendTime), "");
+    return ReceiptEvent.of(push, new RbmUserEvent(PhoneNumber.of(phone),
+        RbmEventType.fromWire(type), type, eventId, messageId,
+        Timestamp.parse("2026-12-04T10:00:00Z"), "agent-1"));
+  }
+
+  @Test
+  void anRbmLineIsTheSameMembersThenProtocolLastAndReplaysAsRbm() {
+    ReceiptEvent e = rbm("+15551234567", "msg-1", "READ", "ev-1", "2026-12-04T10:00:01Z");
+    assertEquals("{\"agent\":\"agent-1\",\"conversationId\":\"+15551234567\","
+        + "\"customAgentId\":\"\",\"messageId\":\"msg-1\","
+        + "\"message\":\"conversations/+15551234567/messages/msg-1\",\"receiptType\":\"READ\","
+        + "\"createTime\":\"2026-12-04T10:00:00Z\",\"sendTime\":\"2026-12-04T10:00:01Z\","
+        + "\"requestId\":\"ev-1\",\"protocol\":\"rbm\"}",
+        Journal.line(e));
+    // an RBM receipt made without a request id still says its protocol, last
+    ReceiptEvent noId = new ReceiptEvent(e.receipt(), e.agent(), e.conversationId(), "",
+        Optional.empty(), e.sendTime(), e.createTime(), Protocol.RBM);
+    assertTrue(Journal.line(noId).endsWith(
+        "\"sendTime\":\"2026-12-04T10:00:01Z\",\"protocol\":\"rbm\"}"), Journal.line(noId));
+    List<ReceiptEvent> back = new ArrayList<>();
+    ReceiptEvent bm = withRequest(delivered("c", "m", at(0)), "R1", "2024-07-01T10:00:00Z");
+    Journal.Result r = replay(Journal.line(bm) + "\n" + Journal.line(e) + "\n"
+        + Journal.line(noId) + "\n", back);
+    assertEquals(new Journal.Result(3, 3, 0, 0, 0, ""), r);
+    assertEquals(List.of(bm, e, noId), back);
+    assertEquals(Protocol.BUSINESS_MESSAGES, back.get(0).protocol());
+    assertEquals(Protocol.RBM, back.get(1).protocol());
+  }
+
+  @Test
+  void aBusinessMessagesLineHasNoProtocolMemberAndAnExplicitBmReplaysAsOne() {
+    ReceiptEvent e = withRequest(read("c", "m", at(0)), "R1", "2024-07-01T10:00:00Z");
+    String line = Journal.line(e);
+    assertFalse(line.contains("protocol"), line);
+    List<ReceiptEvent> back = new ArrayList<>();
+    String explicit = line.substring(0, line.length() - 1) + ",\"protocol\":\"bm\"}";
+    String empty = line.substring(0, line.length() - 1) + ",\"protocol\":\"\"}";
+    String nul = line.substring(0, line.length() - 1) + ",\"protocol\":null}";
+    assertEquals(new Journal.Result(3, 3, 0, 0, 0, ""),
+        replay(explicit + "\n" + empty + "\n" + nul + "\n", back));
+    assertEquals(List.of(e, e, e), back);
+  }
+
+  @Test
+  void anUnknownProtocolIsABadLineSkippedAndCounted() {
+    String good = Journal.line(rbm("+15551234567", "msg-1", "DELIVERED", "ev-1",
+        "2026-12-04T10:00:01Z"));
+    String sms = good.replace("\"protocol\":\"rbm\"", "\"protocol\":\"sms\"");
+    String upper = good.replace("\"protocol\":\"rbm\"", "\"protocol\":\"RBM\"");
+    String number = good.replace("\"protocol\":\"rbm\"", "\"protocol\":2");
+    List<ReceiptEvent> seen = new ArrayList<>();
+    Journal.Result r = replay(sms + "\n" + good + "\n" + upper + "\n" + number + "\n", seen);
+    assertEquals(new Journal.Result(4, 1, 0, 3, 1, "protocol is not bm or rbm"), r);
+    assertEquals(Protocol.RBM, seen.get(0).protocol());
+    List<ReceiptEvent> none = new ArrayList<>();
+    assertEquals(new Journal.Result(1, 0, 0, 1, 1, "protocol is not a string"),
+        replay(number + "\n", none));
+  }
+
+  @Test
+  void recentKeysOfRbmLinesAreTheRbmWebhooksEventKeysBesideTheBusinessMessagesKeys()
+      throws Exception {
+    Path file = dir.resolve("mixed.jsonl");
+    java.time.Instant now = java.time.Instant.parse("2026-12-08T00:00:00Z");
+    java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+    ReceiptEvent bm = withRequest(delivered("c", "a", at(0)), "R1", "2026-12-04T09:00:00Z");
+    ReceiptEvent delivered = rbm("+15551234567", "msg-1", "DELIVERED", "ev-1",
+        "2026-12-04T10:00:01Z");
+    ReceiptEvent readOne = rbm("+15551234567", "msg-1", "READ", "ev-2", "2026-12-04T10:00:02Z");
+    // another user's event with the same id: a key of its own
+    ReceiptEvent other = rbm("+447700900123", "msg-1", "READ", "ev-2", "2026-12-04T10:00:03Z");
+    // too old: RBM retries for 7 days too
+    ReceiptEvent old = rbm("+15551234567", "msg-0", "READ", "ev-0", "2026-11-30T00:00:00Z");
+    ReceiptEvent noId = new ReceiptEvent(readOne.receipt(), "agent-1", "+15551234567", "",
+        Optional.empty(), readOne.sendTime(), readOne.createTime(), Protocol.RBM);
+    ReceiptEvent notAPhone = new ReceiptEvent(
+        Receipt.of(MessageName.of("c", "m"), ReceiptType.READ), "agent-1", "c", "",
+        Optional.of("ev-9"), readOne.sendTime(), readOne.createTime(), Protocol.RBM);
+    try (Journal.Writer w = Journal.open(file)) {
+      w.onReceipts(List.of(old, bm, delivered, readOne, other, noId, notAPhone));
+      // the RBM webhook's redelivery of ev-1, journaled again: its key moves to the end
+      w.onReceipt(delivered);
+    }
+    java.time.Instant at1 = java.time.Instant.parse("2026-12-04T10:00:01Z");
+    assertEquals(List.of(
+            new dev.bmreceipts.http.Deduplicator.Delivered("request R1",
+                java.time.Instant.parse("2026-12-04T09:00:00Z")),
+            new dev.bmreceipts.http.Deduplicator.Delivered(
+                "receipt 9 DELIVERED conversations/c/messages/a",
+                java.time.Instant.parse("2026-12-04T09:00:00Z")),
+            new dev.bmreceipts.http.Deduplicator.Delivered("rbm-event 4 ev-2 +15551234567",
+                java.time.Instant.parse("2026-12-04T10:00:02Z")),
+            new dev.bmreceipts.http.Deduplicator.Delivered("rbm-event 4 ev-2 +447700900123",
+                java.time.Instant.parse("2026-12-04T10:00:03Z")),
+            new dev.bmreceipts.http.Deduplicator.Delivered("rbm-event 4 ev-1 +15551234567", at1)),
+        Journal.recentKeys(file, 100, java.time.Duration.ofDays(7), clock));
+    assertEquals(RbmKeys.eventKey("ev-1", PhoneNumber.of("+15551234567")),
+        "rbm-event 4 ev-1 +15551234567");
   }
 
   private static ReceiptEvent withRequest(ReceiptEvent e, String requestId, String sendTime) {

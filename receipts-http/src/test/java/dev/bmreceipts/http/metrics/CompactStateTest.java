@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.http.MutableClock;
 import dev.bmreceipts.http.ReceiptEvent;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-message state in primitive arrays gives, snapshot for snapshot, what the former
- * {@code LinkedHashMap} of entry objects gave ({@link LegacyReceiptMetrics}), and frees the
- * conversations of the messages it forgets.
+ * {@code LinkedHashMap} of entry objects gave ({@link LegacyReceiptMetrics}), for Business
+ * Messages and RBM receipts mixed, and frees the conversations of the messages it forgets.
  */
 class CompactStateTest {
   private static final String[] TYPES = {"DELIVERED", "DELIVERED", "READ", "READ",
@@ -45,7 +46,10 @@ class CompactStateTest {
     List<ReceiptEvent> pending = new ArrayList<>();
     int batches = 0;
     for (int op = 0; op < 6_000; op++) {
-      String conv = "c" + random.nextInt(9);
+      // a third of the conversations are RBM users, whose receipts come by RBM
+      int c = random.nextInt(9);
+      boolean rbm = c >= 6;
+      String conv = rbm ? "+1555000000" + c : "c" + c;
       String msg = "m" + random.nextInt(40);
       // slow phases evict by the cap, fast ones by age
       int step = (op / 1_000) % 2 == 0 ? 3 : 60;
@@ -64,7 +68,9 @@ class CompactStateTest {
       } else {
         ReceiptType type = ReceiptType.valueOf(TYPES[random.nextInt(TYPES.length)]);
         String created = random.nextInt(20) == 0 ? "SEND_TIME" : time.toString();
-        ReceiptEvent e = Events.event(type, conv, msg, created);
+        // RBM has no receipt of an unspecified type
+        ReceiptEvent e = rbm && type != ReceiptType.RECEIPT_TYPE_UNSPECIFIED
+            ? Events.rbm(type, conv, msg, created) : Events.event(type, conv, msg, created);
         if (batched) {
           pending.add(e);
         } else {
@@ -84,7 +90,9 @@ class CompactStateTest {
     MetricsSnapshot last = compact.snapshot();
     assertEquals(legacy.snapshot(), last);
     assertTrue(last.evictedByCap() > 0 && last.evictedByAge() > 0 && last.outOfOrder() > 0
-        && last.duplicates() > 0 && !last.topUnread().isEmpty() && overdueUnread > 0,
+        && last.duplicates() > 0 && !last.topUnread().isEmpty() && overdueUnread > 0
+        && last.receivedTotal(Protocol.RBM) > 0
+        && last.receivedTotal(Protocol.BUSINESS_MESSAGES) > 0,
         "the run must reach every path: " + last);
   }
 

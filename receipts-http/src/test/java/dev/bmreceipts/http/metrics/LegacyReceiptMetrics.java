@@ -2,6 +2,7 @@
 package dev.bmreceipts.http.metrics;
 
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.ReceiptListener;
@@ -42,7 +43,7 @@ final class LegacyReceiptMetrics implements ReceiptListener {
   private final int topConversations;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final long[] received = new long[ReceiptType.values().length];
+  private final Map<Protocol, EnumMap<ReceiptType, Long>> received = new EnumMap<>(Protocol.class);
   private final Map<String, long[]> byAgent = new HashMap<>();
   private final LinkedHashMap<MessageName, Entry> messages = new LinkedHashMap<>();
   private final Map<String, long[]> unreadByConversation = new HashMap<>();
@@ -100,7 +101,8 @@ final class LegacyReceiptMetrics implements ReceiptListener {
     MessageName name = event.message();
     lock.lock();
     try {
-      received[type.ordinal()]++;
+      received.computeIfAbsent(event.protocol(), p -> new EnumMap<>(ReceiptType.class))
+          .merge(type, 1L, Long::sum);
       countAgent(agent);
       if (created == UNKNOWN) {
         unparsable++;
@@ -212,9 +214,7 @@ final class LegacyReceiptMetrics implements ReceiptListener {
         }
       }
       EnumMap<ReceiptType, Long> types = new EnumMap<>(ReceiptType.class);
-      for (ReceiptType t : ReceiptType.values()) {
-        types.put(t, received[t.ordinal()]);
-      }
+      received.values().forEach(byType -> byType.forEach((t, n) -> types.merge(t, n, Long::sum)));
       Map<String, Long> agents = new HashMap<>();
       byAgent.forEach((k, v) -> agents.put(k, v[0]));
       return new MetricsSnapshot(
@@ -223,7 +223,7 @@ final class LegacyReceiptMetrics implements ReceiptListener {
           deliveredToRead.snapshot(), sentToDelivered.snapshot(), sentToRead.snapshot(),
           overdueUndelivered, overdueUnread, overdueAfter,
           outOfOrder, duplicates, unparsable, evictedByCap, evictedByAge, messages.size(),
-          topUnread());
+          topUnread(), new EnumMap<>(received));
     } finally {
       lock.unlock();
     }

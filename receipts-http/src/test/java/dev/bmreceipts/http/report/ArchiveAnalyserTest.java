@@ -2,13 +2,19 @@
 package dev.bmreceipts.http.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
+import dev.bmreceipts.core.rbm.PhoneNumber;
+import dev.bmreceipts.core.rbm.RbmEnvelope;
+import dev.bmreceipts.core.rbm.RbmEventType;
+import dev.bmreceipts.core.rbm.RbmUserEvent;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.journal.Journal;
 import dev.bmreceipts.http.metrics.MetricsSnapshot.ConversationUnread;
@@ -23,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +53,35 @@ class ArchiveAnalyserTest {
     return Journal.line(new ReceiptEvent(
         new Receipt(MessageName.of(conv, msg), ReceiptType.fromWire(type), type), agent, conv, "",
         Optional.empty(), Timestamp.of(t), Timestamp.of(t)));
+  }
+
+  private static Timestamp time(long micros) {
+    return Timestamp.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+        Math.floorMod(micros, 1_000_000L) * 1000));
+  }
+
+  /** The journal line an RBM webhook writes for a DELIVERED or READ event sent at {@code micros}. */
+  static String rbmLine(String agent, String phone, String msg, String type, long micros) {
+    return Journal.line(ReceiptEvent.of(
+        new RbmEnvelope(Map.of(), new byte[0], "", time(micros + 1_000_000), ""),
+        new RbmUserEvent(PhoneNumber.of(phone), RbmEventType.fromWire(type), type,
+            "ev-" + msg + "-" + type, msg, time(micros), agent)));
+  }
+
+  /** A raw RBM push of a user event sent at {@code micros}, as the webhook received it. */
+  static String push(String agent, String phone, String msg, String type, long micros) {
+    return pushData("{\"senderPhoneNumber\":\"" + phone + "\",\"eventType\":\"" + type
+        + "\",\"eventId\":\"ev-" + msg + "-" + type + "\""
+        + (msg.isEmpty() ? "" : ",\"messageId\":\"" + msg + "\"")
+        + ",\"sendTime\":\"" + time(micros).raw() + "\",\"agentId\":\"" + agent + "\"}");
+  }
+
+  /** A raw RBM push whose decoded {@code message.data} is {@code data}. */
+  static String pushData(String data) {
+    return "{\"message\":{\"attributes\":{},\"data\":\"" + Base64.getEncoder().encodeToString(
+        data.getBytes(StandardCharsets.UTF_8)) + "\",\"messageId\":\"1\",\"message_id\":\"1\","
+        + "\"publishTime\":\"2024-05-01T12:00:00Z\",\"publish_time\":\"2024-05-01T12:00:00Z\"},"
+        + "\"subscription\":\"projects/p/subscriptions/s\"}";
   }
 
   static String payload(String agent, String conv, long micros, String... msgAndType) {
@@ -124,14 +160,121 @@ class ArchiveAnalyserTest {
     assertEquals(15, r.series().get(0).receipts());
   }
 
-  /** One receipt of a seeded archive, and how the reference model sees it. */
-  private record Event(String agent, String conv, String msg, String type, long micros) {}
+  @Test
+  void aMixedArchiveCountsBothProtocolsTogetherAndApartWithPhonesMasked() throws Exception {
+    String bm = "brands/b/agents/a";
+    String rbm = "agent-1";
+    String alice = "+15551234567";
+    String bob = "+447700900123";
+    Path f = write("mixed.jsonl", List.of(
+        line(bm, "c1", "m1", "DELIVERED", T0),
+        line(bm, "c1", "m1", "READ", T0 + 10_000_000),
+        line(bm, "c1", "m2", "DELIVERED", T0 + 1_000_000),
+        rbmLine(rbm, alice, "r1", "DELIVERED", T0 + 2_000_000),
+        rbmLine(rbm, alice, "r1", "READ", T0 + 22_000_000),
+        rbmLine(rbm, alice, "r2", "DELIVERED", T0 + 3_000_000),
+        rbmLine(rbm, alice, "r3", "DELIVERED", T0 + 4_000_000),
+        // the archived push of a journaled event: the same receipt again, a duplicate
+        push(rbm, alice, "r1", "DELIVERED", T0 + 2_000_000),
+        // a raw push alone, and pushes of other kinds and a bad one
+        push(rbm, bob, "r4", "DELIVERED", T0 + 5_000_000),
+        push(rbm, bob, "", "IS_TYPING", T0 + 6_000_000),
+        pushData("{\"senderPhoneNumber\":\"" + bob + "\",\"messageId\":\"u1\",\"text\":\"hi\"}"),
+        pushData("{\"senderPhoneNumber\":\"" + bob + "\",\"eventType\":\"READ\"}"),
+        // an RBM conversation id the same as a Business Messages one: a conversation of its own
+        "{\"receiptType\":\"DELIVERED\",\"message\":\"conversations/c1/messages/m2\","
+            + "\"createTime\":\"2024-05-01T10:00:07Z\",\"protocol\":\"rbm\"}",
+        "{\"receiptType\":\"READ\",\"message\":\"conversations/c1/messages/m2\","
+            + "\"protocol\":\"sms\"}"));
+    ArchiveReport r = analyse(ArchiveAnalyser.builder(), f);
+    assertEquals(14, r.lines());
+    assertEquals(2, r.badLines());
+    assertEquals(List.of(
+        new BadLine(f.toString(), 12, "not a journal line, nor an RBM push:"
+            + " message.data.eventId: missing"),
+        new BadLine(f.toString(), 14, "protocol is not bm or rbm")), r.firstBadLines());
+    assertEquals(2, r.payloadsWithoutReceipts());
+    assertEquals(Map.of(ReceiptType.RECEIPT_TYPE_UNSPECIFIED, 0L, ReceiptType.DELIVERED, 8L,
+        ReceiptType.READ, 2L), r.receiptsByType());
+    assertEquals(Map.of(bm, 3L, rbm, 6L, "(none)", 1L), r.receiptsByAgent());
+    assertEquals(Map.of(
+            Protocol.BUSINESS_MESSAGES, new ArchiveReport.ProtocolFigures(3, 2, 1, 1),
+            Protocol.RBM, new ArchiveReport.ProtocolFigures(7, 5, 1, 1)),
+        r.byProtocol());
+    assertEquals(3, r.receipts(Protocol.BUSINESS_MESSAGES));
+    assertEquals(7, r.receipts(Protocol.RBM));
+    assertEquals(0.2, r.byProtocol().get(Protocol.RBM).readRate());
+    assertEquals(7, r.messagesDelivered());
+    assertEquals(2, r.messagesRead());
+    assertEquals(1, r.duplicates());
+    // m1 after 10 s, r1 after 20 s
+    assertEquals(2, r.deliveredToRead().count());
+    assertEquals(20_000_000, r.deliveredToRead().max());
+    // c1 in each protocol, then the phones, masked
+    assertEquals(4, r.conversationsWithUnread());
+    assertEquals(List.of(new ConversationUnread("+****4567", 2),
+        new ConversationUnread("+****0123", 1), new ConversationUnread("c1", 1),
+        new ConversationUnread("c1", 1)), r.topUnread());
+    for (String out : List.of(ArchiveFormat.text(r), ArchiveFormat.json(r), ArchiveFormat.html(r),
+        ArchiveFormat.csv(r))) {
+      assertFalse(out.contains("5551234567") || out.contains("7700900123"), out);
+    }
+  }
 
+  @Test
+  void reportsShowAConversationIdThatBeginsWithPlusMaskedAsPhoneNumberDoes() {
+    for (String phone : List.of("+15551234567", "+447700900123", "+12345678")) {
+      assertEquals(PhoneNumber.of(phone).masked(), ArchiveAnalyser.shown(phone));
+    }
+    assertEquals("+****1234", ArchiveAnalyser.shown("+not a phone 1234"));
+    assertEquals("+****12", ArchiveAnalyser.shown("+12"));
+    assertEquals("+****", ArchiveAnalyser.shown("+"));
+    assertEquals("+****\ud83d\ude00bcd", ArchiveAnalyser.shown("+a\ud83d\ude00bcd"));
+    assertEquals("c+15551234567", ArchiveAnalyser.shown("c+15551234567"));
+    assertEquals("", ArchiveAnalyser.shown(""));
+  }
+
+  @Test
+  void theConstructorOfEarlierVersionsCountsEveryReceiptAsBusinessMessages() throws Exception {
+    ArchiveReport r = analyse(ArchiveAnalyser.builder(), write("bm.jsonl", List.of(
+        line("a", "c", "m1", "DELIVERED", T0), line("a", "c", "m1", "READ", T0 + 1))));
+    ArchiveReport old = new ArchiveReport(r.inputs(), r.lines(), r.blankLines(), r.badLines(),
+        r.firstBadLines(), r.payloadsWithoutReceipts(), r.outsideWindow(), r.receiptsByType(),
+        r.receiptsByAgent(), r.receiptsWithoutTime(), r.messagesDelivered(), r.messagesRead(),
+        r.messagesDeliveredAndRead(), r.readWithoutDelivered(), r.readBeforeDelivered(),
+        r.duplicates(), r.deliveredToRead(), r.latencyBins(), r.conversationsWithUnread(),
+        r.topUnread(), r.firstReceipt(), r.lastReceipt(), r.by(), r.series(), r.since(),
+        r.until(), r.nameCollisions());
+    assertEquals(r, old);
+    assertEquals(new ArchiveReport.ProtocolFigures(0, 0, 0, 0), old.byProtocol().get(Protocol.RBM));
+  }
+
+  /** One receipt of a seeded archive, and how the reference model sees it. */
+  private record Event(String agent, String conv, String msg, String type, long micros,
+      boolean rbm) {
+    Event(String agent, String conv, String msg, String type, long micros) {
+      this(agent, conv, msg, type, micros, conv.startsWith("+"));
+    }
+
+    /** The archive line: journal lines mostly, one in ten a raw payload or push. */
+    String line(Random rnd) {
+      boolean raw = rnd.nextInt(10) == 0;
+      if (rbm) {
+        return raw ? push(agent, conv, msg, type, micros) : rbmLine(agent, conv, msg, type, micros);
+      }
+      return raw ? payload(agent, conv, micros, msg, type)
+          : ArchiveAnalyserTest.line(agent, conv, msg, type, micros);
+    }
+  }
+
+  /** Messages in conversations of both protocols: one in four is an RBM user's, by phone. */
   private static List<Event> events(Random rnd, int messages, int conversations) {
     List<Event> e = new ArrayList<>();
     for (int m = 0; m < messages; m++) {
-      String conv = "c" + rnd.nextInt(conversations);
-      String agent = "brands/b/agents/a" + rnd.nextInt(5);
+      int k = rnd.nextInt(conversations);
+      boolean rbm = k % 4 == 0;
+      String conv = rbm ? String.format("+1555%07d", k) : "c" + k;
+      String agent = rbm ? "agent-" + rnd.nextInt(3) : "brands/b/agents/a" + rnd.nextInt(5);
       long d = T0 + (long) rnd.nextInt(3 * 86_400) * 1_000_000L + rnd.nextInt(1_000_000);
       if (rnd.nextInt(20) != 0) {
         e.add(new Event(agent, conv, "m" + m, "DELIVERED", d));
@@ -147,7 +290,8 @@ class ArchiveAnalyserTest {
           e.add(new Event(agent, conv, "m" + m, "READ", r + rnd.nextInt(5_000_000)));
         }
       }
-      if (rnd.nextInt(100) == 0) {
+      // an RBM receipt is a DELIVERED or a READ event, never of another type
+      if (rnd.nextInt(100) == 0 && !rbm) {
         e.add(new Event(agent, conv, "m" + m, "RECEIPT_TYPE_UNSPECIFIED", d));
       }
     }
@@ -160,14 +304,17 @@ class ArchiveAnalyserTest {
     Map<String, Long> agents = new TreeMap<>();
     Map<String, long[]> byMessage = new HashMap<>(); // d, r (Long.MAX_VALUE: none)
     Map<String, String> convOf = new HashMap<>();
+    long[] receiptsOf = new long[2];
     for (Event e : events) {
       types.merge(ReceiptType.fromWire(e.type()), 1L, Long::sum);
       agents.merge(e.agent(), 1L, Long::sum);
+      receiptsOf[e.rbm() ? 1 : 0]++;
       if (e.type().equals("RECEIPT_TYPE_UNSPECIFIED")) {
         continue;
       }
-      String key = e.conv() + "/" + e.msg();
-      convOf.put(key, e.conv());
+      // a message is its protocol and its name; so is a conversation
+      String key = (e.rbm() ? "rbm " : "bm ") + e.conv() + "/" + e.msg();
+      convOf.put(key, (e.rbm() ? "rbm " : "bm ") + e.conv());
       long[] t = byMessage.computeIfAbsent(key, k -> new long[] {Long.MAX_VALUE, Long.MAX_VALUE});
       int i = e.type().equals("DELIVERED") ? 0 : 1;
       t[i] = Math.min(t[i], e.micros());
@@ -177,6 +324,7 @@ class ArchiveAnalyserTest {
     long both = 0;
     long readOnly = 0;
     long skew = 0;
+    long[][] perProtocol = new long[2][3];
     List<Long> lat = new ArrayList<>();
     Map<String, Long> unread = new HashMap<>();
     for (Map.Entry<String, long[]> m : byMessage.entrySet()) {
@@ -184,6 +332,10 @@ class ArchiveAnalyserTest {
       long rd = m.getValue()[1];
       boolean hasD = d != Long.MAX_VALUE;
       boolean hasR = rd != Long.MAX_VALUE;
+      long[] pc = perProtocol[m.getKey().startsWith("rbm ") ? 1 : 0];
+      pc[0] += hasD ? 1 : 0;
+      pc[1] += hasR ? 1 : 0;
+      pc[2] += hasD && hasR ? 1 : 0;
       delivered += hasD ? 1 : 0;
       read += hasR ? 1 : 0;
       both += hasD && hasR ? 1 : 0;
@@ -205,6 +357,12 @@ class ArchiveAnalyserTest {
     assertEquals(types.getOrDefault(ReceiptType.RECEIPT_TYPE_UNSPECIFIED, 0L),
         r.receipts(ReceiptType.RECEIPT_TYPE_UNSPECIFIED));
     assertEquals(agents, r.receiptsByAgent());
+    assertEquals(Map.of(
+        Protocol.BUSINESS_MESSAGES, new ArchiveReport.ProtocolFigures(receiptsOf[0],
+            perProtocol[0][0], perProtocol[0][1], perProtocol[0][2]),
+        Protocol.RBM, new ArchiveReport.ProtocolFigures(receiptsOf[1],
+            perProtocol[1][0], perProtocol[1][1], perProtocol[1][2])), r.byProtocol());
+    assertTrue(receiptsOf[0] > 0 && receiptsOf[1] > 0, "both protocols in the archive");
     assertEquals(delivered, r.messagesDelivered());
     assertEquals(read, r.messagesRead());
     assertEquals(both, r.messagesDeliveredAndRead());
@@ -223,10 +381,17 @@ class ArchiveAnalyserTest {
     assertEquals(lat.get(n - 1), l.max());
     assertEquals(lat.stream().mapToLong(Long::longValue).sum(), l.sum());
     assertEquals(unread.size(), r.conversationsWithUnread());
+    // most unread first, then by id, then Business Messages first; phone numbers masked
+    java.util.function.Function<String, String> id = k -> k.substring(k.indexOf(' ') + 1);
     List<ConversationUnread> expectedTop = unread.entrySet().stream()
         .sorted((x, y) -> !x.getValue().equals(y.getValue())
-            ? Long.compare(y.getValue(), x.getValue()) : x.getKey().compareTo(y.getKey()))
-        .limit(top).map(x -> new ConversationUnread(x.getKey(), x.getValue())).toList();
+            ? Long.compare(y.getValue(), x.getValue())
+            : !id.apply(x.getKey()).equals(id.apply(y.getKey()))
+            ? id.apply(x.getKey()).compareTo(id.apply(y.getKey()))
+            : x.getKey().compareTo(y.getKey()))
+        .limit(top)
+        .map(x -> new ConversationUnread(ArchiveAnalyser.shown(id.apply(x.getKey())), x.getValue()))
+        .toList();
     assertEquals(expectedTop, r.topUnread());
   }
 
@@ -240,8 +405,7 @@ class ArchiveAnalyserTest {
       List<List<String>> files = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       for (Event e : events) {
         List<String> f = files.get(rnd.nextInt(3));
-        f.add(rnd.nextInt(10) == 0 ? payload(e.agent(), e.conv(), e.micros(), e.msg(), e.type())
-            : line(e.agent(), e.conv(), e.msg(), e.type(), e.micros()));
+        f.add(e.line(rnd));
         if (rnd.nextInt(200) == 0) {
           f.add(rnd.nextBoolean() ? "" : "{\"truncated\":");
         }
@@ -252,11 +416,15 @@ class ArchiveAnalyserTest {
         os.write((String.join("\n", files.get(1)) + "\n").getBytes(StandardCharsets.UTF_8));
       }
       Path c = write("c" + seed + ".jsonl", files.get(2));
-      ArchiveReport one = analyse(ArchiveAnalyser.builder().threads(1).top(7), a, b, c);
-      assertMatchesReference(events, one, 7);
-      ArchiveReport many = analyse(ArchiveAnalyser.builder().threads(3).top(7).chunkBytes(777),
+      // a top list long enough to hold phone numbers, masked
+      ArchiveReport one = analyse(ArchiveAnalyser.builder().threads(1).top(40), a, b, c);
+      assertMatchesReference(events, one, 40);
+      assertTrue(one.topUnread().stream().anyMatch(u -> u.conversationId().startsWith("+****")));
+      ArchiveReport many = analyse(ArchiveAnalyser.builder().threads(3).top(40).chunkBytes(777),
           c, b, a);
-      assertMatchesReference(events, many, 7);
+      assertMatchesReference(events, many, 40);
+      assertEquals(one.byProtocol(), many.byProtocol());
+      assertEquals(one.topUnread(), many.topUnread());
       assertEquals(one.lines(), many.lines());
       assertEquals(one.badLines(), many.badLines());
       assertEquals(one.series(), many.series());

@@ -44,6 +44,68 @@ public class ArchiveFormatTest {
     return ArchiveAnalyser.builder().build().analyse(List.of(ArchiveInput.file(f)));
   }
 
+  /** Business Messages and RBM receipts in one journal: c1 and an RBM user, by phone. */
+  static ArchiveReport mixed(Path dir) throws Exception {
+    String phone = "+15551234567";
+    Path f = dir.resolve("mixed.jsonl");
+    Files.write(f, List.of(
+        ArchiveAnalyserTest.line("brands/b/agents/a", "c1", "m1", "DELIVERED", T0),
+        ArchiveAnalyserTest.line("brands/b/agents/a", "c1", "m1", "READ", T0 + 10_000_000L),
+        ArchiveAnalyserTest.line("brands/b/agents/a", "c1", "m2", "DELIVERED", T0),
+        ArchiveAnalyserTest.rbmLine("agent-1", phone, "r1", "DELIVERED", T0),
+        ArchiveAnalyserTest.rbmLine("agent-1", phone, "r1", "READ", T0 + 30_000_000L),
+        ArchiveAnalyserTest.rbmLine("agent-1", phone, "r2", "DELIVERED", T0),
+        ArchiveAnalyserTest.push("agent-1", phone, "r3", "DELIVERED", T0)), StandardCharsets.UTF_8);
+    return ArchiveAnalyser.builder().build().analyse(List.of(ArchiveInput.file(f)));
+  }
+
+  @Test
+  void everyFormatShowsBothProtocolsAndNoWholePhoneNumber() throws Exception {
+    ArchiveReport r = mixed(dir);
+    String text = ArchiveFormat.text(r);
+    assertTrue(text.contains("\n\n"
+        + "By protocol                     receipts  delivered       read  read rate\n"
+        + "  Business Messages (bm)               3          2          1      50.0%\n"
+        + "  RCS Business Messaging (rbm)         4          3          1      33.3%\n"
+        + "  Delivered and read count distinct messages, as above.\n\n"), text);
+    assertTrue(text.endsWith("Top 2 of 2 conversations by unread messages (no READ seen: unread"
+        + " or opted out)\n"
+        + "  +****4567                                         2\n"
+        + "  c1                                                1\n"), text);
+    JsonObject o = Json.createReader(new StringReader(ArchiveFormat.json(r))).readObject();
+    assertEquals("{\"bm\":{\"receipts\":3,\"messagesDelivered\":2,\"messagesRead\":1,"
+        + "\"messagesDeliveredAndRead\":1,\"readRate\":0.5},\"rbm\":{\"receipts\":4,"
+        + "\"messagesDelivered\":3,\"messagesRead\":1,\"messagesDeliveredAndRead\":1,"
+        + "\"readRate\":0.3333333333333333}}", o.getJsonObject("byProtocol").toString());
+    assertEquals("+****4567", o.getJsonArray("topUnread").getJsonObject(0)
+        .getString("conversationId"));
+    String html = ArchiveFormat.html(r);
+    assertTrue(html.contains("<h2>By protocol</h2>\n<table>\n<tr><th>Protocol</th>"
+        + "<th class=\"n\">Receipts</th><th class=\"n\">Messages delivered</th>"
+        + "<th class=\"n\">Messages read</th><th class=\"n\">Read rate (a lower bound)</th></tr>\n"
+        + "<tr><td>Business Messages (bm)</td><td class=\"n\">3</td><td class=\"n\">2</td>"
+        + "<td class=\"n\">1</td><td class=\"n\">50.0%</td></tr>\n"
+        + "<tr><td>RCS Business Messaging (rbm)</td><td class=\"n\">4</td><td class=\"n\">3</td>"
+        + "<td class=\"n\">1</td><td class=\"n\">33.3%</td></tr>\n</table>\n"), html);
+    assertTrue(html.contains("<tr><td>+****4567</td><td class=\"n\">2</td></tr>"), html);
+    for (String out : List.of(text, ArchiveFormat.json(r), html, ArchiveFormat.csv(r))) {
+      assertFalse(out.contains("5551234567"), out);
+    }
+  }
+
+  @Test
+  void aBusinessMessagesArchiveShowsRbmAsNone() throws Exception {
+    String text = ArchiveFormat.text(report(dir));
+    assertTrue(text.contains("\n"
+        + "  Business Messages (bm)              11          7          4      57.1%\n"
+        + "  RCS Business Messaging (rbm)         0          0          0          -\n"), text);
+    JsonObject o = Json.createReader(new StringReader(ArchiveFormat.json(report(dir))))
+        .readObject();
+    assertEquals("{\"receipts\":0,\"messagesDelivered\":0,\"messagesRead\":0,"
+        + "\"messagesDeliveredAndRead\":0,\"readRate\":null}",
+        o.getJsonObject("byProtocol").getJsonObject("rbm").toString());
+  }
+
   @Test
   void csvIsTheDailySeries() throws Exception {
     assertEquals(String.join("\r\n",

@@ -21,9 +21,10 @@ class LineParserTest {
 
     @Override
     public void receipt(byte[] b, int agentOff, int agentLen, int convOff, int convLen,
-        int msgOff, int msgLen, int type, long micros) {
+        int msgOff, int msgLen, int type, long micros, int protocol) {
       out.add("receipt " + Tally.utf8(b, agentOff, agentLen) + " | " + Tally.utf8(b, convOff, convLen)
-          + " | " + Tally.utf8(b, msgOff, msgLen) + " | " + type + " | " + micros);
+          + " | " + Tally.utf8(b, msgOff, msgLen) + " | " + type + " | " + micros + " | "
+          + protocol);
     }
 
     @Override
@@ -75,7 +76,31 @@ class LineParserTest {
       "{\"agent\":\"brands/b/agents/a\",\"conversationId\":\"c9\",\"requestId\":\"r1\",\"sendTime\":\"2024-05-01T11:00:00Z\",\"receipts\":{\"receipts\":[{\"message\":\"conversations/c9/messages/m9\",\"receiptType\":\"DELIVERED\"},{\"message\":\"conversations/c2/messages/m3\",\"receiptType\":\"READ\"}],\"createTime\":\"2024-05-01T11:00:00.5Z\"}}",
       "{\"message\":{\"name\":\"conversations/c/messages/u\",\"text\":\"hi\",\"messageId\":\"u\",\"createTime\":\"2024-05-01T11:00:00Z\"},\"conversationId\":\"c\"}",
       "{\"userStatus\":{\"isTyping\":true},\"conversationId\":\"c\"}",
-      "{\"clientToken\":\"t\",\"secret\":\"s\"}");
+      "{\"clientToken\":\"t\",\"secret\":\"s\"}",
+      // RCS Business Messaging: journal lines, then raw pushes (which only JSON-P reads)
+      ArchiveAnalyserTest.rbmLine("agent-1", "+15551234567", "msg-1", "DELIVERED", 1_714_557_600_000_000L),
+      ArchiveAnalyserTest.rbmLine("agent-1", "+15551234567", "msg-1", "READ", 1_714_557_600_123_456L),
+      "{\"receiptType\":\"READ\",\"message\":\"conversations/+447700900123/messages/m\",\"protocol\":\"rbm\"}",
+      "{\"receiptType\":\"READ\",\"message\":\"conversations/c/messages/m\",\"protocol\":\"bm\"}",
+      "{\"receiptType\":\"READ\",\"message\":\"conversations/c/messages/m\",\"protocol\":\"\"}",
+      "{\"receiptType\":\"READ\",\"message\":\"conversations/c/messages/m\",\"protocol\":null}",
+      "{\"receiptType\":\"READ\",\"message\":\"conversations/c/messages/m\",\"protocol\":\"sms\"}",
+      "{\"receiptType\":\"READ\",\"message\":\"conversations/c/messages/m\",\"protocol\":\"RBM\"}",
+      "{\"receiptType\":\"READ\",\"message\":\"conversations/c/messages/m\",\"protocol\":1}",
+      "{\"receiptType\":\"READ\",\"message\":\"conversations/c/messages/m\",\"protocol\":\"rbm\",\"protocol\":\"bm\"}",
+      "{\"receiptType\":\"READ\",\"message\":\"conversations/c/m\",\"protocol\":\"sms\"}",
+      ArchiveAnalyserTest.push("agent-1", "+15551234567", "msg-1", "DELIVERED", 1_714_557_600_000_000L),
+      ArchiveAnalyserTest.push("agent-1", "+15551234567", "msg-1", "READ", 1_714_557_600_500_000L),
+      ArchiveAnalyserTest.push("agent-1", "+15551234567", "", "IS_TYPING", 1_714_557_600_500_000L),
+      ArchiveAnalyserTest.pushData("{\"senderPhoneNumber\":\"+15551234567\",\"messageId\":\"u1\","
+          + "\"text\":\"hi\",\"sendTime\":\"2024-05-01T10:00:00Z\",\"agentId\":\"agent-1\"}"),
+      ArchiveAnalyserTest.pushData("{\"senderPhoneNumber\":\"15551234567\",\"eventType\":\"READ\","
+          + "\"eventId\":\"e\",\"messageId\":\"m\"}"),
+      ArchiveAnalyserTest.pushData("{\"senderPhoneNumber\":\"+15551234567\",\"eventType\":\"READ\","
+          + "\"eventId\":\"e\",\"messageId\":\"a/b\"}"),
+      ArchiveAnalyserTest.pushData("not json"),
+      "{\"message\":{\"data\":\"not base64!\",\"messageId\":\"1\"}}",
+      "{\"message\":{\"data\":7}}");
 
   private static List<String> fast(LineParser p, byte[] b) {
     Record r = new Record();
@@ -103,8 +128,38 @@ class LineParserTest {
     // the journal's own lines take the fast path (else this test would prove nothing)
     assertTrue(answered >= 12, "the scanner answered only " + answered + " fixture lines");
     byte[] journal = FIXTURES.get(0).getBytes(StandardCharsets.UTF_8);
-    assertEquals(List.of("receipt brands/b/agents/a | c1 | m1 | 1 | 1714557600000000"),
+    assertEquals(List.of("receipt brands/b/agents/a | c1 | m1 | 1 | 1714557600000000 | 0"),
         fast(p, journal));
+    byte[] rbm = ArchiveAnalyserTest.rbmLine("agent-1", "+15551234567", "msg-1", "READ",
+        1_714_557_600_123_456L).getBytes(StandardCharsets.UTF_8);
+    assertEquals(List.of("receipt agent-1 | +15551234567 | msg-1 | 2 | 1714557600123456 | 1"),
+        fast(p, rbm));
+  }
+
+  @Test
+  void rbmPushesAreReceiptsWhenDeliveredOrReadAndOtherwisePayloadsOrBadLines() {
+    LineParser p = new LineParser();
+    List<String> out = new ArrayList<>();
+    for (String line : FIXTURES.subList(FIXTURES.size() - 9, FIXTURES.size())) {
+      byte[] b = line.getBytes(StandardCharsets.UTF_8);
+      assertEquals(null, fast(p, b), line);
+      out.addAll(slow(p, b));
+    }
+    assertEquals(List.of(
+        // the event's sendTime is the receipt's time, as in the journal line the webhook writes
+        "receipt agent-1 | +15551234567 | msg-1 | 1 | 1714557600000000 | 1",
+        "receipt agent-1 | +15551234567 | msg-1 | 2 | 1714557600500000 | 1",
+        "no receipts",
+        "no receipts",
+        "bad not a journal line, nor an RBM push: message.data.senderPhoneNumber: phone number"
+            + " must be E.164 ('+' then 8 to 15 digits, the first not 0): it does not start"
+            + " with '+'",
+        "bad no valid message name",
+        "bad not a journal line, nor an RBM push: message.data: decoded data is malformed JSON"
+            + " at line 1, column 2",
+        "bad not a journal line, nor an RBM push: message.data: not valid base64",
+        "bad not a journal line, nor an RBM push: message.data: expected a string, got a number"),
+        out);
   }
 
   @Test
