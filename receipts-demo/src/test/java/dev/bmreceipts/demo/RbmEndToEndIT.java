@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A team midway through its move to RCS Business Messaging, end to end with the built jar: the
  * emulator pushes Business Messages payloads and signed RBM envelopes, mixed, to one {@code serve}
  * process; {@code --auto-read} answers a user message of each protocol; the journal holds both
- * protocols' receipts; {@code report} on it counts them all and never prints a whole phone number.
+ * protocols' receipts; {@code report} on it counts them together and by protocol, and never
+ * prints a whole phone number, in any format.
  */
 class RbmEndToEndIT {
   private static final String RBM_TOKEN = "e2e-rbm-client-token";
@@ -90,7 +91,8 @@ class RbmEndToEndIT {
     List<String> lines = Files.readAllLines(journal);
     assertEquals(6, lines.size(), String.join("\n", lines));
     assertEquals(3, lines.stream().filter(l -> l.contains("\"conversationId\":\"c1\"")).count());
-    assertEquals(3, lines.stream().filter(l -> l.contains("\"conversationId\":\"+")).count());
+    assertEquals(3, lines.stream().filter(l -> l.contains("\"conversationId\":\"+")
+        && l.endsWith(",\"protocol\":\"rbm\"}")).count(), String.join("\n", lines));
 
     Processes.Result report = Processes.run(Processes.jar("report", "--journal",
         journal.toString()));
@@ -103,5 +105,20 @@ class RbmEndToEndIT {
     assertTrue(text.matches("(?s).*\n  agent-1 +3\n.*"), text);
     assertTrue(text.matches("(?s).*\nMessages delivered and read +2\n.*"), text);
     assertTrue(text.matches("(?s).*\nDuplicates +0\n.*"), text);
+    assertTrue(text.contains("\nBy protocol                     receipts  delivered       read  read rate\n"
+        + "  Business Messages (bm)               3          2          1      50.0%\n"
+        + "  RCS Business Messaging (rbm)         3          2          1      50.0%\n"), text);
+    // the unread RBM message's conversation is its user's phone: shown masked
+    assertTrue(text.matches("(?s).*\n  \\+\\*\\*\\*\\*1234 +1\n.*"), text);
+    assertTrue(text.matches("(?s).*\n  c1 +1\n.*"), text);
+    for (String format : List.of("text", "json", "csv", "html")) {
+      Processes.Result r = Processes.run(Processes.jar("report", "--journal", journal.toString(),
+          "--format", format));
+      assertEquals(0, r.code(), format + ": " + r.err());
+      for (String digits : List.of("447700900123", "16505551234")) {
+        assertFalse(r.out().contains(digits) || r.err().contains(digits),
+            format + " shows a whole phone number");
+      }
+    }
   }
 }

@@ -155,10 +155,12 @@ class ServeRbmTest {
     assertTrue(lines.get(0).startsWith("{\"agent\":\"agent-1\",\"conversationId\":\"" + PHONE
         + "\",\"customAgentId\":\"\",\"messageId\":\"am-1\",\"message\":\"conversations/" + PHONE
         + "/messages/am-1\",\"receiptType\":\"DELIVERED\",\"createTime\":\"2024-05-01T10:00:02.5Z\","), lines.get(0));
+    assertTrue(lines.get(0).endsWith(",\"requestId\":\"ev-1\",\"protocol\":\"rbm\"}"), lines.get(0));
     assertEquals("receipt DELIVERED phones/+****0123/messages/am-1 agent=agent-1",
         serveIo.outLines().get(2));
     String m = serve.prometheus();
     assertTrue(m.contains("bm_receipts_received_total{type=\"DELIVERED\"} 1\n"), m);
+    assertTrue(m.contains("bm_receipts_by_protocol_total{protocol=\"rbm\",type=\"DELIVERED\"} 1\n"), m);
     assertTrue(m.contains("bm_webhook_requests_total{status=\"200\"} 1\n"), m);
     assertFalse(serveIo.out().contains("447700900123"), "no whole phone on stdout");
   }
@@ -199,6 +201,22 @@ class ServeRbmTest {
     assertTrue(m.contains("bm_receipts_received_total{type=\"DELIVERED\"} 1\n"), m);
     assertTrue(m.contains("bm_receipts_received_total{type=\"READ\"} 1\n"), m);
     assertTrue(m.contains("bm_webhook_requests_total{status=\"200\"} 3\n"), m);
+  }
+
+  @Test
+  void aRestartOnTheSameJournalAnswersRbmRedeliveriesWithoutJournalingThemAgain() throws Exception {
+    String delivered = Payloads.rbmEvent("ev-6", PHONE, "DELIVERED", "am-6");
+    assertEquals(200, pushRbm(delivered).getInt("status"));
+    serve.close();
+    TestIo io = new TestIo(Map.of("RBM_CLIENT_TOKEN", RBM_TOKEN));
+    ServeCommand sc = new ServeCommand();
+    serve = sc.start(Args.parse(sc, List.of("--host", "127.0.0.1", "--port", "0", "--journal",
+        journal.toString(), "--signing-key", KEY), io.io.env()), io.io);
+    assertTrue(io.outLines().get(0).contains("dedupe keys read from it"), io.out());
+    assertEquals(200, pushRbm(delivered).getInt("status"));
+    assertEquals(1, journalLines().size(), "the redelivery after the restart reached nobody");
+    assertEquals(200, pushRbm(Payloads.rbmEvent("ev-7", PHONE, "READ", "am-6")).getInt("status"));
+    assertEquals(2, journalLines().size());
   }
 
   @Test
