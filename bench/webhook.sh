@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Webhook throughput on loopback, measured against the JDK server's own limit in the same run.
+# Business Messages load (distinct signed 3-receipt payloads at /callback):
 #   (a) demo `serve` with a signing key, no journal      (b) the same with --journal
 #   (c) BareServer: JDK HttpServer, same pool size, reads the body, answers 200 "ok"
 #   (m) with MEMORY=1 (or bench/memory.sh): (a) with -Xmx64m under /usr/bin/time -v
-# wrk drives each with 64 keep-alive connections (-t2 -c64) of distinct signed 3-receipt payloads
-# (bench/webhook.lua); warm-up first, then rounds that alternate the servers. Each round also
-# prints the server JVM's CPU time per request (user + system, from /proc/PID/stat).
+# RCS Business Messaging load (distinct signed Pub/Sub pushes of one user event each, at /rbm):
+#   (r) LibraryServer: the RbmWebhook beside the Business Messages one, wired as the demo wires
+#       its webhook (metrics listener, request counters, in-memory dedupe), same pool size
+#   (cr) BareServer again, driven by the RBM load: (r)'s yardstick
+# wrk drives each with 64 keep-alive connections (-t2 -c64) (bench/webhook.lua); warm-up first,
+# then rounds that alternate the servers. Each round also prints the server JVM's CPU time per
+# request (user + system, from /proc/PID/stat).
 #
 # Environment: ROUNDS (3), DURATION (10 s per server per round), WARMUP (15 s per server),
-#   SERVERS ("a b c"; "c" alone checks the script and the machine), THREADS (every server's pool
+#   SERVERS ("a b c r cr"; "c" alone checks the script and the machine; "a c" the BM pair, "r cr"
+#   the RBM pair), THREADS (every server's pool
 #   size, passed to all as --threads; 2 x cores), SKIP_BUILD=1, KEEP_TMP=1 (keep logs), MEMORY=1, BENCH_STATIC=1 (see webhook.lua),
 #   SERVE_CMD (replaces `java -jar receipts-demo/target/receipts-demo.jar`; for testing the script).
 # Exit 0 when every request got a 2xx and no socket error occurred (targets missed are printed
@@ -21,7 +27,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-15}
 THREADS=${THREADS:-$((2 * $(nproc)))}
-if [ "${MEMORY:-0}" = 1 ]; then SERVERS=${SERVERS:-a m c}; else SERVERS=${SERVERS:-a b c}; fi
+if [ "${MEMORY:-0}" = 1 ]; then SERVERS=${SERVERS:-a m c}; else SERVERS=${SERVERS:-a b c r cr}; fi
 read -r -a servers <<< "$SERVERS"
 KEY=bench-signing-key-0123456789
 demo_jar=$root/receipts-demo/target/receipts-demo.jar
@@ -90,6 +96,12 @@ free_port() {
 
 probe_body='{"agent":"brands/bench/agents/bench","conversationId":"probe","customAgentId":"bench","requestId":"probe","receipts":{"receipts":[{"message":"conversations/probe/messages/probe","receiptType":"READ"}],"createTime":"2024-05-14T09:21:07.123456Z"},"sendTime":"2024-05-14T09:21:07.654321Z"}'
 probe_sig=$(printf '%s' "$probe_body" | openssl dgst -sha512 -hmac "$KEY" -binary | base64 -w0)
+# the RBM probe: a DELIVERED user event, base64 in a push envelope, signed over the decoded data
+rbm_probe_data='{"senderPhoneNumber":"+16505550000","eventType":"DELIVERED","eventId":"probe","messageId":"probe","sendTime":"2024-05-14T09:21:07.123456Z","agentId":"bench@rbm.goog"}'
+rbm_probe_body='{"message":{"attributes":{"product":"RBM"},"data":"'$(printf '%s' "$rbm_probe_data" | base64 -w0)'","messageId":"14150481888479752","message_id":"14150481888479752","publishTime":"2024-05-14T09:21:07.654321Z","publish_time":"2024-05-14T09:21:07.654321Z"},"subscription":"projects/bench/subscriptions/rbm"}'
+rbm_probe_sig=$(printf '%s' "$rbm_probe_data" | openssl dgst -sha512 -hmac "$KEY" -binary | base64 -w0)
+is_rbm() { [[ $1 == r || $1 == cr ]]; }
+url_path() { if is_rbm "$1"; then echo /rbm; else echo /callback; fi; }
 
 start() { # start NAME LABEL COMMAND...
   local name=$1 lbl=$2
@@ -106,15 +118,16 @@ start() { # start NAME LABEL COMMAND...
 }
 
 wait_ready() { # the server answers a signed probe (signed by openssl, not by our code) with 2xx
-  local name=$1 code
+  local name=$1 code body=$probe_body sig=$probe_sig
+  if is_rbm "$name"; then body=$rbm_probe_body sig=$rbm_probe_sig; fi
   for _ in $(seq 1 600); do
     if ! kill -0 "${pid[$name]}" 2> /dev/null; then
       tail -n 20 "$tmp/$name.log" >&2
       die "server ($name) exited before it was ready"
     fi
     code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-      -H "X-Goog-Signature: $probe_sig" --data-binary "$probe_body" \
-      "http://127.0.0.1:${port[$name]}/callback" 2> /dev/null || true)
+      -H "X-Goog-Signature: $sig" --data-binary "$body" \
+      "http://127.0.0.1:${port[$name]}$(url_path "$name")" 2> /dev/null || true)
     case "$code" in 2??) return ;; 000) sleep 0.1 ;; *)
       tail -n 20 "$tmp/$name.log" >&2
       die "server ($name) answered the signed probe with $code" ;;
@@ -131,6 +144,10 @@ has m && start m "demo serve -Xmx64m" /usr/bin/time -v -o "$tmp/time-m.txt" \
   "${serve_cmd[0]}" -Xmx64m "${serve_cmd[@]:1}" "${demo_args[@]}"
 has c && start c "bare JDK HttpServer" java -cp "$bench_jar" dev.bmreceipts.bench.BareServer \
   --port @PORT@ --threads "$THREADS"
+has r && start r "RBM webhook (library)" java -cp "$bench_jar" dev.bmreceipts.bench.LibraryServer \
+  --port @PORT@ --threads "$THREADS" --signing-key "$KEY" --rbm-client-token "$KEY"
+has cr && start cr "bare, RBM load" java -cp "$bench_jar" dev.bmreceipts.bench.BareServer \
+  --port @PORT@ --threads "$THREADS"
 for s in "${servers[@]}"; do wait_ready "$s"; done
 
 # ---- load ----
@@ -145,11 +162,14 @@ cpu_ticks() { # cpu_ticks NAME: user + system CPU ticks of the server's JVM so f
 }
 run_wrk() { # run_wrk NAME SECONDS TAG: sets last_rps, last_p99 (us) and last_cpu (server CPU us per request), counts errors
   local name=$1 secs=$2 tag=$3 out line ticks_before
+  local protocol=bm body=$probe_body sig=$probe_sig data=
+  if is_rbm "$name"; then protocol=rbm body=$rbm_probe_body sig=$rbm_probe_sig data=$rbm_probe_data; fi
   out=$tmp/wrk-$name-$tag.txt
   ticks_before=$(cpu_ticks "$name")
-  if ! BENCH_KEY=$KEY BENCH_RUN="$name$tag-$$-$RANDOM" BENCH_PROBE_BODY=$probe_body \
-    BENCH_PROBE_SIG=$probe_sig wrk -t2 -c64 -d"${secs}s" --latency -s "$lua" \
-    "http://127.0.0.1:${port[$name]}/callback" > "$out" 2>&1; then
+  if ! BENCH_KEY=$KEY BENCH_RUN="$name$tag-$$-$RANDOM" BENCH_PROTOCOL=$protocol \
+    BENCH_PATH="$(url_path "$name")" BENCH_PROBE_BODY=$body BENCH_PROBE_SIG=$sig \
+    BENCH_PROBE_DATA=$data wrk -t2 -c64 -d"${secs}s" --latency -s "$lua" \
+    "http://127.0.0.1:${port[$name]}$(url_path "$name")" > "$out" 2>&1; then
     cat "$out" >&2
     die "wrk failed against ($name)"
   fi
@@ -175,7 +195,7 @@ run_wrk() { # run_wrk NAME SECONDS TAG: sets last_rps, last_p99 (us) and last_cp
 median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 say "== webhook benchmark $(date -u +%FT%TZ): $(nproc) cores shared by wrk and the server, $(java -version 2>&1 | head -n 1)"
-say "   wrk -t2 -c64, distinct signed 3-receipt payloads$([ "${BENCH_STATIC:-0}" = 1 ] && echo ' (BENCH_STATIC=1: one payload, duplicate path)'); server pool $THREADS threads"
+say "   wrk -t2 -c64, distinct signed 3-receipt payloads (BM) or one-event pushes (RBM: r, cr)$([ "${BENCH_STATIC:-0}" = 1 ] && echo ' (BENCH_STATIC=1: one payload, duplicate path)'); server pool $THREADS threads"
 say "   warm-up ${WARMUP}s per server, then $ROUNDS rounds x ${DURATION}s per server, order alternating"
 for s in "${servers[@]}"; do
   run_wrk "$s" "$WARMUP" warmup
@@ -192,7 +212,7 @@ for r in $(seq 1 "$ROUNDS"); do
     rps_list[$s]+="$last_rps "
     p99_list[$s]+="$last_p99 "
     cpu_list[$s]+="$last_cpu "
-    printf '   round %d (%s) %-24s %10.0f req/s  p99 %7.2f ms  server CPU %5.1f us/req\n' "$r" "$s" \
+    printf '   round %d (%-2s) %-24s %10.0f req/s  p99 %7.2f ms  server CPU %5.1f us/req\n' "$r" "$s" \
       "${label[$s]}" "$last_rps" "$(awk -v u="$last_p99" 'BEGIN {print u / 1000}')" "$last_cpu"
   done
 done
@@ -204,7 +224,7 @@ for s in "${servers[@]}"; do
   rps_med[$s]=$(tr ' ' '\n' <<< "${rps_list[$s]}" | grep . | median)
   p99_med[$s]=$(tr ' ' '\n' <<< "${p99_list[$s]}" | grep . | median)
   cpu_med[$s]=$(tr ' ' '\n' <<< "${cpu_list[$s]}" | grep . | median)
-  printf '   (%s) %-24s %10.0f req/s  p99 %7.2f ms  server CPU %5.1f us/req\n' "$s" "${label[$s]}" \
+  printf '   (%-2s) %-24s %10.0f req/s  p99 %7.2f ms  server CPU %5.1f us/req\n' "$s" "${label[$s]}" \
     "${rps_med[$s]}" "$(awk -v u="${p99_med[$s]}" 'BEGIN {print u / 1000}')" "${cpu_med[$s]}"
 done
 
@@ -225,6 +245,13 @@ if has c; then
     say "   (m)/(a) req/s      $(printf '%5.2f' "$(ratio "${rps_med[m]}" "${rps_med[a]}")")  (-Xmx64m against the default heap: should be about 1)"
   fi
 fi
+if has r && has cr; then
+  # no target of its own yet: printed beside (a)/(c)'s, the same guarantees on the other protocol
+  say "== ratios against the bare JDK server under the RBM load (cr)"
+  say "   (r)/(cr) req/s     $(printf '%5.2f' "$(ratio "${rps_med[r]}" "${rps_med[cr]}")")  (no target; (a)/(c)'s is >= 0.85)"
+  say "   p99(r)/p99(cr)     $(printf '%5.2f' "$(ratio "${p99_med[r]}" "${p99_med[cr]}")")  (no target; (a)/(c)'s is <= 1.50)"
+  say "   server CPU (r) - (cr) $(printf '%5.1f' "$(awk -v a="${cpu_med[r]}" -v c="${cpu_med[cr]}" 'BEGIN {print a - c}')") us per request (our work on one RBM push, under load; no target)"
+fi
 
 # ---- sanity: the work was really done ----
 if has b && [ -z "${SERVE_CMD:-}" ]; then
@@ -243,6 +270,15 @@ if has a && [ -z "${SERVE_CMD:-}" ]; then
   say "   metrics (a): bm_receipts_received_total = $received for ${total_requests[a]} answered requests"
   if [ "$received" -gt 0 ] && [ "$received" -lt $((3 * total_requests[a])) ]; then
     say "   metrics (a) count fewer receipts than answered: dedupe or listener skipped work" >&2
+    failures=$((failures + 1))
+  fi
+fi
+if has r; then
+  received=$(curl -s "http://127.0.0.1:${port[r]}/metrics" 2> /dev/null \
+    | awk '/^bm_receipts_received_total/ {n += $NF} END {printf "%d", n}')
+  say "   metrics (r): bm_receipts_received_total = $received for ${total_requests[r]} answered requests (1 receipt each)"
+  if [ "$received" -lt "${total_requests[r]}" ]; then
+    say "   metrics (r) count fewer receipts than answered: dedupe or listener skipped work" >&2
     failures=$((failures + 1))
   fi
 fi

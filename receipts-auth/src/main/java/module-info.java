@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * An {@link dev.bmreceipts.http.sender.AccessTokenProvider} backed by a Google service-account key or
- * Application Default Credentials, scoped to Business Messages.
+ * Application Default Credentials, scoped to Business Messages or to RCS Business Messaging.
  *
  * <pre>{@code
  * try (ReceiptSender sender = ReceiptSender.builder()

@@ -7,7 +7,8 @@
  *   <tr><th>need</th><th>package</th></tr>
  *   <tr><td>take Google's webhook calls: check, parse, deduplicate, dispatch to listeners</td>
  *       <td>{@link dev.bmreceipts.http} ({@code Webhook}, {@code ReceiptListener},
- *       {@code PayloadListener}, {@code Deduplicator})</td></tr>
+ *       {@code PayloadListener}, {@code Deduplicator}; for RCS Business Messaging
+ *       {@code RbmWebhook} and {@code RbmPayloadListener})</td></tr>
  *   <tr><td>send agents' READ receipts (and RBM agent events), with retries and a token
  *       source</td>
  *       <td>{@link dev.bmreceipts.http.sender} ({@code ReceiptSender}, {@code RbmEventSender},

@@ -5,6 +5,7 @@ import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import dev.bmreceipts.http.sender.AccessTokenProvider;
+import dev.bmreceipts.http.sender.RbmEventSender;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -23,8 +24,19 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * Bearer tokens for the Business Messages API from a service-account key, scoped to
- * {@value #SCOPE}.
+ * Bearer tokens for Google's APIs from a service-account key: scoped to {@value #SCOPE}, the
+ * Business Messages API, unless a factory is given another scope, such as {@value #RBM_SCOPE} for
+ * RCS Business Messaging's agent events.
+ *
+ * <pre>{@code
+ * Path key = Path.of("service-account.json");
+ * ReceiptSender.builder().tokens(ServiceAccountTokens.fromKeyFile(key));
+ * RbmEventSender.builder().tokens(ServiceAccountTokens.fromKeyFile(key, ServiceAccountTokens.RBM_SCOPE));
+ * }</pre>
+ *
+ * <p>A token carries only the scope it was asked for, and each API refuses a token without its own
+ * ({@code 403 PERMISSION_DENIED}): a host that speaks both protocols makes one instance per scope
+ * from the same key.
  *
  * <p>Tokens are cached and refreshed by Google's auth library shortly before they expire.
  * Thread-safe: concurrent calls while no valid token is cached cause one token request, not one
@@ -33,6 +45,9 @@ import java.util.function.UnaryOperator;
 public final class ServiceAccountTokens implements AccessTokenProvider {
   /** The OAuth scope of the Business Messages API. */
   public static final String SCOPE = "https://www.googleapis.com/auth/businessmessages";
+
+  /** The OAuth scope of RCS Business Messaging, {@link RbmEventSender#SCOPE}. */
+  public static final String RBM_SCOPE = RbmEventSender.SCOPE;
 
   /** The environment variable {@link #applicationDefault()} reads. */
   public static final String CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS";
@@ -55,7 +70,19 @@ public final class ServiceAccountTokens implements AccessTokenProvider {
    *     service-account key, or lacks {@code private_key} or {@code client_email}
    */
   public static ServiceAccountTokens fromKeyFile(Path keyFile) {
+    return fromKeyFile(keyFile, SCOPE);
+  }
+
+  /**
+   * Tokens from a service-account key file, scoped to {@code scope} (such as {@link #RBM_SCOPE}).
+   *
+   * @throws IllegalArgumentException when {@code scope} is not one OAuth scope (empty, or with a space,
+   *     quote, backslash or non-ASCII character)
+   * @throws CredentialsException as {@link #fromKeyFile(Path)} does
+   */
+  public static ServiceAccountTokens fromKeyFile(Path keyFile, String scope) {
     Objects.requireNonNull(keyFile, "keyFile cannot be null");
+    checkScope(scope);
     String source = "credentials file " + keyFile;
     byte[] bytes;
     try {
@@ -68,7 +95,7 @@ public final class ServiceAccountTokens implements AccessTokenProvider {
     } catch (IOException e) {
       throw new CredentialsException(source + " cannot be read (" + e.getClass().getSimpleName() + ")");
     }
-    return fromBytes(bytes, source);
+    return fromBytes(bytes, source, scope);
   }
 
   /**
@@ -77,7 +104,20 @@ public final class ServiceAccountTokens implements AccessTokenProvider {
    * @throws CredentialsException as {@link #fromKeyFile(Path)} does
    */
   public static ServiceAccountTokens fromStream(InputStream keyJson) {
+    return fromStream(keyJson, SCOPE);
+  }
+
+  /**
+   * Tokens from a service-account key's JSON, scoped to {@code scope}. Reads the stream to its end;
+   * does not close it.
+   *
+   * @throws IllegalArgumentException when {@code scope} is not one OAuth scope (empty, or with a space,
+   *     quote, backslash or non-ASCII character)
+   * @throws CredentialsException as {@link #fromKeyFile(Path)} does
+   */
+  public static ServiceAccountTokens fromStream(InputStream keyJson, String scope) {
     Objects.requireNonNull(keyJson, "keyJson cannot be null");
+    checkScope(scope);
     byte[] bytes;
     try {
       bytes = keyJson.readNBytes(MAX_KEY_BYTES + 1);
@@ -87,7 +127,7 @@ public final class ServiceAccountTokens implements AccessTokenProvider {
     if (bytes.length > MAX_KEY_BYTES) {
       throw new CredentialsException("credentials stream is larger than 1 MiB, so not a service-account key");
     }
-    return fromBytes(bytes, "credentials stream");
+    return fromBytes(bytes, "credentials stream", scope);
   }
 
   /**
@@ -98,17 +138,34 @@ public final class ServiceAccountTokens implements AccessTokenProvider {
    * @throws CredentialsException when no credentials are found, or as {@link #fromKeyFile(Path)}
    */
   public static ServiceAccountTokens applicationDefault() {
-    return applicationDefault(System::getenv);
+    return applicationDefault(SCOPE);
+  }
+
+  /**
+   * Tokens from Application Default Credentials, as {@link #applicationDefault()}, scoped to
+   * {@code scope}.
+   *
+   * @throws IllegalArgumentException when {@code scope} is not one OAuth scope (empty, or with a space,
+   *     quote, backslash or non-ASCII character)
+   * @throws CredentialsException as {@link #applicationDefault()} does
+   */
+  public static ServiceAccountTokens applicationDefault(String scope) {
+    checkScope(scope);
+    return applicationDefault(System::getenv, scope);
   }
 
   static ServiceAccountTokens applicationDefault(UnaryOperator<String> env) {
+    return applicationDefault(env, SCOPE);
+  }
+
+  static ServiceAccountTokens applicationDefault(UnaryOperator<String> env, String scope) {
     String file = env.apply(CREDENTIALS_ENV);
     if (file != null && !file.isBlank()) {
-      return fromKeyFile(Path.of(file.strip()));
+      return fromKeyFile(Path.of(file.strip()), scope);
     }
     try {
       GoogleCredentials adc = GoogleCredentials.getApplicationDefault();
-      return new ServiceAccountTokens(adc.createScopedRequired() ? adc.createScoped(List.of(SCOPE)) : adc,
+      return new ServiceAccountTokens(adc.createScopedRequired() ? adc.createScoped(List.of(scope)) : adc,
           "application default");
     } catch (IOException e) {
       throw new CredentialsException(
@@ -116,7 +173,16 @@ public final class ServiceAccountTokens implements AccessTokenProvider {
     }
   }
 
-  private static ServiceAccountTokens fromBytes(byte[] bytes, String source) {
+  /** One OAuth scope: a non-empty token without whitespace (RFC 6749, section 3.3). */
+  private static void checkScope(String scope) {
+    Objects.requireNonNull(scope, "scope cannot be null, use ServiceAccountTokens.SCOPE or RBM_SCOPE");
+    if (scope.isEmpty() || scope.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\\' || c >= 0x7F)) {
+      throw new IllegalArgumentException(
+          "scope must be one OAuth scope: printable ASCII without spaces, quotes or backslashes");
+    }
+  }
+
+  private static ServiceAccountTokens fromBytes(byte[] bytes, String source, String scope) {
     JsonObject key = json(bytes, source);
     JsonValue type = key.get("type");
     if (!(type instanceof jakarta.json.JsonString)
@@ -132,7 +198,7 @@ public final class ServiceAccountTokens implements AccessTokenProvider {
     String account = key.getString("client_email");
     try {
       ServiceAccountCredentials sa = ServiceAccountCredentials.fromStream(new ByteArrayInputStream(bytes));
-      return new ServiceAccountTokens(sa.createScoped(List.of(SCOPE)), account);
+      return new ServiceAccountTokens(sa.createScoped(List.of(scope)), account);
     } catch (IOException | RuntimeException e) {
       // The library's message is not echoed: it could quote the key.
       throw new CredentialsException(source + " is a service-account key that cannot be loaded"

@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.core.rbm.PhoneNumber;
 import dev.bmreceipts.emulator.Answer;
 import dev.bmreceipts.emulator.Emulator;
 import dev.bmreceipts.emulator.RecordedRequest;
+import dev.bmreceipts.http.sender.RbmEventSendException;
+import dev.bmreceipts.http.sender.RbmEventSender;
+import dev.bmreceipts.http.sender.ReceiptSendException;
 import dev.bmreceipts.http.sender.ReceiptSender;
 import dev.bmreceipts.http.sender.RetryPolicy;
 import dev.bmreceipts.http.sender.SendResult;
@@ -183,6 +187,76 @@ class ServiceAccountTokensTest {
       assertEquals(2, r.attempts());
     }
     assertEquals(List.of(1, 2), bearers());
+  }
+
+  private RbmEventSender rbmSender(ServiceAccountTokens tokens) {
+    return RbmEventSender.builder().agentId("agent-1").apiRoot(api.uri()).tokens(tokens)
+        .httpClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build())
+        .retryPolicy(RetryPolicy.NONE).build();
+  }
+
+  @Test
+  void rbmScopedTokensAreAcceptedByAgentEventsAndRefusedByTheReceiptApi() throws Exception {
+    Path key = writeKey();
+    ServiceAccountTokens rbm = ServiceAccountTokens.fromKeyFile(key, ServiceAccountTokens.RBM_SCOPE);
+    assertEquals(RbmEventSender.SCOPE, ServiceAccountTokens.RBM_SCOPE);
+    try (RbmEventSender sender = rbmSender(rbm)) {
+      assertEquals(200, sender.sendReadAndWait(PhoneNumber.of("+447700900123"), "m1").status());
+    }
+    // the emulator, like Google, grants what the assertion asked for and no more: the token is
+    // the RBM scope's, so the Business Messages receipt endpoint refuses it
+    try (ReceiptSender sender = sender(rbm)) {
+      ReceiptSendException e = assertThrows(ReceiptSendException.class,
+          () -> sender.sendReadAndWait(MessageName.of("c", "m")));
+      assertEquals(403, e.status());
+      assertEquals("Request had insufficient authentication scopes.", e.apiMessage());
+    }
+    assertEquals(1, tokenRequests());
+    assertEquals(List.of(1, 1), drain().stream()
+        .filter(r -> r.path().startsWith("/v1/")).map(RecordedRequest::tokenSerial).toList());
+  }
+
+  @Test
+  void theDefaultScopeIsBusinessMessagesWhichAgentEventsRefuse() throws Exception {
+    ServiceAccountTokens bm = ServiceAccountTokens.fromStream(new ByteArrayInputStream(
+        json(keyFields()).getBytes(StandardCharsets.UTF_8)));
+    try (RbmEventSender sender = rbmSender(bm)) {
+      RbmEventSendException e = assertThrows(RbmEventSendException.class,
+          () -> sender.sendReadAndWait(PhoneNumber.of("+447700900123"), "m1"));
+      assertEquals(403, e.status());
+      assertEquals("PERMISSION_DENIED", e.apiStatus());
+    }
+    ServiceAccountTokens rbm = ServiceAccountTokens.fromStream(new ByteArrayInputStream(
+        Files.readAllBytes(dir.resolve("key.json"))), ServiceAccountTokens.RBM_SCOPE);
+    try (RbmEventSender sender = rbmSender(rbm)) {
+      assertEquals(200, sender.sendReadAndWait(PhoneNumber.of("+447700900123"), "m1").status());
+    }
+    assertEquals(1, api.agentEventCount());
+  }
+
+  @Test
+  void applicationDefaultTakesAScopeToo() throws Exception {
+    Path key = writeKey();
+    ServiceAccountTokens tokens = ServiceAccountTokens.applicationDefault(
+        name -> name.equals("GOOGLE_APPLICATION_CREDENTIALS") ? key.toString() : null,
+        ServiceAccountTokens.RBM_SCOPE);
+    try (RbmEventSender sender = rbmSender(tokens)) {
+      assertEquals(200, sender.sendReadAndWait(PhoneNumber.of("+447700900123"), "m1").status());
+    }
+  }
+
+  @Test
+  void aScopeMustBeOneOAuthScope() {
+    Path key = writeKey();
+    for (String bad : List.of("", "a b", "https://x/\"", "caf\u00e9")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ServiceAccountTokens.fromKeyFile(key, bad));
+      assertEquals("scope must be one OAuth scope: printable ASCII without spaces, quotes or"
+          + " backslashes", e.getMessage());
+    }
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> ServiceAccountTokens.fromKeyFile(key, null));
+    assertEquals("scope cannot be null, use ServiceAccountTokens.SCOPE or RBM_SCOPE", e.getMessage());
   }
 
   @Test

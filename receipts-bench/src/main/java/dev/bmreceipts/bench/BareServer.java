@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Baseline (c) of the webhook benchmark: the JDK's {@link HttpServer} on 127.0.0.1 doing nothing
- * but what any webhook must do. One context at {@code /callback} reads the whole body and answers
- * {@code 200} with the two-byte body {@code ok}; no parsing, no HMAC. It runs on a fixed pool of
+ * but what any webhook must do. Contexts at {@code /callback} (the Business Messages load) and
+ * {@code /rbm} (the RCS Business Messaging load) read the whole body and answer {@code 200} with
+ * the two-byte body {@code ok}; no parsing, no HMAC, no base64. It runs on a fixed pool of
  * {@code --threads} threads (default 2 × cores, as the demo's webhook) with
  * {@code sun.net.httpserver.nodelay=true}, as the demo sets.
  *
@@ -70,6 +71,7 @@ public final class BareServer {
         new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
     server.setExecutor(Executors.newFixedThreadPool(threads, new Named()));
     server.createContext("/callback", BareServer::handle);
+    server.createContext("/rbm", BareServer::handle);
     server.start();
     return server;
   }

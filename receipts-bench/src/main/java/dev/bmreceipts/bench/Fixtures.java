@@ -2,11 +2,15 @@
 package dev.bmreceipts.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 
 /**
  * The webhook bodies the benchmarks parse, built once, deterministically. Receipt payloads
  * follow Google's documented shape; the user-message payload carries a typical {@code context}.
+ * The RCS Business Messaging push ({@link #rbmUserEvent}, {@link #rbmEnvelope}) follows the field
+ * lists of Google's reference pages and the Pub/Sub envelope of its samples, as
+ * {@code bench/webhook.lua} sends it.
  */
 public final class Fixtures {
   /** The names {@link #payload(String)} knows, in the order the benchmarks list them. */
@@ -78,6 +82,35 @@ public final class Fixtures {
         + "\"userInfo\":{\"displayName\":\"J\u00fcrgen\",\"userDeviceLocale\":\"de-DE\"},"
         + "\"resolvedLocale\":\"de\"},"
         + "\"sendTime\":\"2024-05-14T09:20:58.901234Z\"}";
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The agent of {@link #rbmUserEvent}. */
+  public static final String RBM_AGENT = "bench@rbm.goog";
+
+  /**
+   * The decoded data of RBM user event {@code i}: a {@code DELIVERED} when {@code i} is even, a
+   * {@code READ} of the same message when odd, each with its own {@code eventId}; from
+   * {@code +1650555} and four digits. UTF-8.
+   */
+  public static byte[] rbmUserEvent(int i) {
+    String data = "{\"senderPhoneNumber\":\"+1650555" + String.format("%04d", (i / 2) % 10_000) + "\","
+        + "\"eventType\":\"" + (i % 2 == 0 ? "DELIVERED" : "READ") + "\","
+        + "\"eventId\":\"e-fixture-" + i + "\",\"messageId\":\"m-fixture-" + i / 2 + "\","
+        + "\"sendTime\":\"2024-05-14T09:21:07.123456Z\",\"agentId\":\"" + RBM_AGENT + "\"}";
+    return data.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A Pub/Sub push envelope carrying {@code data} in standard base64, with both spellings of the
+   * message id and publish time, as the samples show. UTF-8.
+   */
+  public static byte[] rbmEnvelope(byte[] data) {
+    String json = "{\"message\":{\"attributes\":{\"product\":\"RBM\"},\"data\":\""
+        + Base64.getEncoder().encodeToString(data) + "\","
+        + "\"messageId\":\"14150481888479752\",\"message_id\":\"14150481888479752\","
+        + "\"publishTime\":\"2024-05-14T09:21:07.654321Z\",\"publish_time\":\"2024-05-14T09:21:07.654321Z\"},"
+        + "\"subscription\":\"projects/bench/subscriptions/rbm\"}";
     return json.getBytes(StandardCharsets.UTF_8);
   }
 }

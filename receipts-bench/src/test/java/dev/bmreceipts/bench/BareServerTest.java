@@ -13,20 +13,23 @@ import org.junit.jupiter.api.Test;
 /** The webhook benchmark's baseline answers like the demo's webhook, without doing its work. */
 class BareServerTest {
   @Test
-  void answers200OkToAPostAtCallback() throws Exception {
+  void answers200OkToAPostAtCallbackAndAtRbm() throws Exception {
     HttpServer server = BareServer.start(0, 2, 0);
     try {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/callback");
-      for (int i = 0; i < 3; i++) {
-        HttpResponse<String> response = client.send(
-            HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.receipts(3)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode());
-        assertEquals("ok", response.body());
+      URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+      byte[][] bodies = {Fixtures.receipts(3), Fixtures.rbmEnvelope(Fixtures.rbmUserEvent(0))};
+      for (String path : new String[] {"/callback", "/rbm"}) {
+        for (int i = 0; i < 3; i++) {
+          HttpResponse<String> response = client.send(
+              HttpRequest.newBuilder(base.resolve(path))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[path.equals("/rbm") ? 1 : 0]))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertEquals(200, response.statusCode());
+          assertEquals("ok", response.body());
+        }
       }
     } finally {
       BareServer.stop(server);

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
+import dev.bmreceipts.auth.CredentialsException;
+import dev.bmreceipts.auth.ServiceAccountTokens;
 import dev.bmreceipts.core.InvalidMessageNameException;
 import dev.bmreceipts.core.MessageName;
+import dev.bmreceipts.http.sender.AccessTokenProvider;
+import dev.bmreceipts.http.sender.RbmEventSender;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,25 +14,33 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where agent READ receipts go and how they are authorized: {@code --credentials},
- * {@code --access-token} (or {@code --access-token-file}) and {@code --api-root}, shared by
- * {@code serve} and {@code send-read}.
+ * Where agent READ receipts and RBM agent events go and how they are authorized:
+ * {@code --credentials}, {@code --access-token} (or {@code --access-token-file}),
+ * {@code --api-root} and {@code --rbm-api-root}, shared by {@code serve} and {@code send-read}.
  *
  * @param keyFile a service-account key JSON, when chosen
  * @param accessToken a ready bearer token, when chosen
- * @param apiRoot the API root, ending in {@code /}
+ * @param apiRoot the Business Messages API root, ending in {@code /}
+ * @param rbmApiRoot the RCS Business Messaging API root, ending in {@code /}
  */
-record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI apiRoot) {
+record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI apiRoot,
+    URI rbmApiRoot) {
   /** The API root used when {@code --api-root} is not given. */
   static final String DEFAULT_API_ROOT = "https://businessmessages.googleapis.com/";
+  /** The RBM API root used when {@code --rbm-api-root} is not given. */
+  static final String DEFAULT_RBM_API_ROOT = RbmEventSender.Builder.DEFAULT_API_ROOT;
 
   Credentials {
     Objects.requireNonNull(keyFile, "keyFile cannot be null, use Optional.empty()");
     Objects.requireNonNull(accessToken, "accessToken cannot be null, use Optional.empty()");
     Objects.requireNonNull(apiRoot, "apiRoot cannot be null");
+    Objects.requireNonNull(rbmApiRoot, "rbmApiRoot cannot be null");
   }
 
-  /** {@code --credentials}, {@code --access-token}, {@code --access-token-file} and {@code --api-root}. */
+  /**
+   * {@code --credentials}, {@code --access-token}, {@code --access-token-file}, {@code --api-root}
+   * and {@code --rbm-api-root}.
+   */
   static List<Opt> options(String what) {
     return List.of(
         Opt.value("--credentials", "FILE", "GOOGLE_APPLICATION_CREDENTIALS", null,
@@ -38,7 +50,9 @@ record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI api
         Opt.value("--access-token-file", "FILE", null, null,
             "read the bearer token from FILE (one trailing newline dropped), out of the process list"),
         Opt.value("--api-root", "URL", "BM_API_ROOT", DEFAULT_API_ROOT,
-            "the API root; an emulator's URL for offline runs"));
+            "the Business Messages API root; an emulator's URL for offline runs"),
+        Opt.value("--rbm-api-root", "URL", "RBM_API_ROOT", DEFAULT_RBM_API_ROOT,
+            "the RCS Business Messaging API root (a regional host, or an emulator's URL)"));
   }
 
   /**
@@ -67,7 +81,26 @@ record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI api
         key = Optional.empty();
       }
     }
-    return new Credentials(key, token, args.httpRoot("--api-root").orElseThrow());
+    return new Credentials(key, token, args.httpRoot("--api-root").orElseThrow(),
+        args.httpRoot("--rbm-api-root").orElseThrow());
+  }
+
+  /**
+   * The bearer tokens: the fixed token, else the service-account key's tokens for {@code scope}
+   * ({@link ServiceAccountTokens#SCOPE} or {@link ServiceAccountTokens#RBM_SCOPE}).
+   *
+   * @throws CommandFailure when the key cannot be used
+   * @throws java.util.NoSuchElementException when neither is set: check {@link #present()} first
+   */
+  AccessTokenProvider tokens(String scope) throws CommandFailure {
+    if (accessToken.isPresent()) {
+      return AccessTokenProvider.fixed(accessToken.get());
+    }
+    try {
+      return ServiceAccountTokens.fromKeyFile(keyFile.orElseThrow(), scope);
+    } catch (CredentialsException e) {
+      throw new CommandFailure("cannot use --credentials: " + e.getMessage());
+    }
   }
 
   /** Whether a key file or a token is set. */
@@ -94,6 +127,7 @@ record Credentials(Optional<Path> keyFile, Optional<String> accessToken, URI api
   @Override
   public String toString() {
     return "Credentials[keyFile=" + keyFile.map(Path::toString).orElse("") + ", accessToken="
-        + (accessToken.isPresent() ? "<redacted>" : "") + ", apiRoot=" + apiRoot + "]";
+        + (accessToken.isPresent() ? "<redacted>" : "") + ", apiRoot=" + apiRoot + ", rbmApiRoot="
+        + rbmApiRoot + "]";
   }
 }

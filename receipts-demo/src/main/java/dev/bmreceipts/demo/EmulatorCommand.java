@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
 /**
  * {@code emulator}: the receipts-emulator module on a fixed port, for tests outside the JVM. Its
  * HTTP control endpoints ({@code /emulator/requests}, {@code /emulator/script},
- * {@code /emulator/push}) give them what a Java test gets from the API.
+ * {@code /emulator/push}, {@code /emulator/push-rbm}) give them what a Java test gets from the API.
  */
 final class EmulatorCommand implements Command {
   @Override
@@ -26,7 +26,8 @@ final class EmulatorCommand implements Command {
 
   @Override
   public String summary() {
-    return "a local stand-in for the Business Messages API (receipts, OAuth token endpoint, push)";
+    return "a local stand-in for the Business Messages and RBM APIs (receipts, agent events,"
+        + " OAuth token endpoint, push)";
   }
 
   @Override
@@ -39,11 +40,17 @@ final class EmulatorCommand implements Command {
         Opt.value("--new-key", "FILE", null, null,
             "write a fresh service-account key whose token_uri is this emulator, and trust it"),
         Opt.secret("--access-token", "T", "BM_ACCESS_TOKEN",
-            "a fixed bearer token the receipt endpoint also accepts"),
+            "a fixed bearer token the receipt and agent-event endpoints also accept"),
         Opt.secret("--signing-key", "K", "BM_SIGNING_KEY",
             "key POST /emulator/push signs payloads with (X-Goog-Signature)"),
-        Opt.value("--fail-rate", "R", null, "0", "fraction 0..1 of valid receipts answered 503"),
-        Opt.value("--latency", "DURATION", null, "0ms", "delay before each receipt answer (250ms, 2s)"));
+        Opt.secret("--rbm-client-token", "T", "RBM_CLIENT_TOKEN",
+            "the RBM agent's client token: POST /emulator/push-rbm signs with it"),
+        Opt.values("--unreachable", "E164",
+            "phone numbers whose RBM agent events answer 404 NOT_FOUND (no RCS on the device)"),
+        Opt.value("--fail-rate", "R", null, "0",
+            "fraction 0..1 of valid receipts and agent events answered 503"),
+        Opt.value("--latency", "DURATION", null, "0ms",
+            "delay before each receipt or agent event answer (250ms, 2s)"));
   }
 
   @Override
@@ -53,7 +60,13 @@ final class EmulatorCommand implements Command {
         + "  POST   /token                    OAuth JWT-bearer grant for a key whose token_uri is here\n"
         + "  GET    /emulator/requests        what it received (tokens redacted); DELETE clears\n"
         + "  POST   /emulator/script          statuses for the next receipts: {\"statuses\":[503,200]}\n"
-        + "  POST   /emulator/push?to=URL     sign the JSON body and POST it to a loopback webhook\n";
+        + "  POST   /emulator/push?to=URL     sign the JSON body and POST it to a loopback webhook\n"
+        + "  POST   /v1/phones/{E164}/agentEvents?eventId=UUID&agentId=A  RBM READ or IS_TYPING\n"
+        + "  POST   /emulator/push-rbm?to=URL[&attributes.NAME=VALUE]  wrap the JSON body (a decoded\n"
+        + "         RBM UserEvent or UserMessage) in a Pub/Sub envelope, sign it with the RBM client\n"
+        + "         token and POST it to a loopback webhook\n"
+        + "Tokens it issues carry the scopes asked for: receipts need the Business Messages scope,\n"
+        + "agent events the RBM scope (else 403), as at Google; a fixed --access-token passes both.\n";
   }
 
   @Override
@@ -85,8 +98,15 @@ final class EmulatorCommand implements Command {
     Optional<Path> newKey = args.path("--new-key");
     Optional<String> accessToken = args.string("--access-token");
     Optional<String> signingKey = args.string("--signing-key");
+    Optional<String> rbmClientToken = args.string("--rbm-client-token");
     accessToken.ifPresent(b::accessToken);
     signingKey.ifPresent(b::signingKey);
+    rbmClientToken.ifPresent(b::rbmClientToken);
+    List<String> unreachable = args.values("--unreachable");
+    for (String phone : unreachable) {
+      // the error names the option and masks the number: it is personal data, even mistyped
+      b.unreachable(SendReadCommand.phone(args, "--unreachable", phone).e164());
+    }
     double failRate = args.decimal("--fail-rate", 0, 1).orElse(0.0);
     Duration latency = args.duration("--latency").orElse(Duration.ZERO);
     b.dispatcher(Dispatcher.queue(faults(failRate, latency, RandomGenerator.getDefault())));
@@ -110,7 +130,10 @@ final class EmulatorCommand implements Command {
         + emulator.tokenUri()
         + "; trust key " + (trusted.isEmpty() ? "none" : String.join(", ", trusted))
         + "; fixed access token " + (accessToken.isPresent() ? "set" : "none")
-        + "; push signing key " + (signingKey.isPresent() ? "set" : "none")));
+        + "; push signing key " + (signingKey.isPresent() ? "set" : "none")
+        // only with RBM options, so that the Business Messages line stays as it was
+        + (rbmClientToken.isPresent() ? "; RBM client token set" : "")
+        + (unreachable.isEmpty() ? "" : "; unreachable phones " + unreachable.size())));
     io.out().flush();
     return emulator;
   }

@@ -2,15 +2,24 @@
 package dev.bmreceipts.demo;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.bmreceipts.auth.CredentialsException;
+import com.sun.net.httpserver.HttpHandler;
 import dev.bmreceipts.auth.ServiceAccountTokens;
 import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.PayloadKind;
 import dev.bmreceipts.core.UserMessage;
 import dev.bmreceipts.core.WebhookPayload;
+import dev.bmreceipts.core.Protocol;
+import dev.bmreceipts.core.rbm.InvalidPhoneNumberException;
+import dev.bmreceipts.core.rbm.PhoneNumber;
+import dev.bmreceipts.core.rbm.RbmPayload;
+import dev.bmreceipts.core.rbm.RbmPayloadKind;
+import dev.bmreceipts.core.rbm.RbmUserMessage;
 import dev.bmreceipts.http.sender.AccessTokenProvider;
 import dev.bmreceipts.http.Deduplicator;
+import dev.bmreceipts.http.RbmWebhook;
 import dev.bmreceipts.http.ReceiptEvent;
+import dev.bmreceipts.http.sender.RbmEventSendException;
+import dev.bmreceipts.http.sender.RbmEventSender;
 import dev.bmreceipts.http.sender.ReceiptSendException;
 import dev.bmreceipts.http.sender.ReceiptSender;
 import dev.bmreceipts.http.Webhook;
@@ -42,9 +51,12 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
 /**
- * The running {@code serve} service: the webhook at its path, {@code GET /healthz} and
- * {@code GET /metrics} on one JDK {@code HttpServer}, wired to the journal, the receipt metrics,
- * the stdout line per receipt and, with {@code --auto-read}, the READ receipt sender.
+ * The running {@code serve} service: the webhook at its path, with {@code --rbm-client-token} the
+ * RCS Business Messaging webhook at its own, {@code GET /healthz} and {@code GET /metrics} on one
+ * JDK {@code HttpServer}, wired to the journal, the receipt metrics, the stdout line per receipt
+ * and, with {@code --auto-read}, the READ receipt sender and the RBM READ event senders. Both
+ * webhooks share the listeners, the request counters and the dedupe store (their keys never
+ * collide), so a team migrating to RBM runs one process with one journal.
  *
  * <p>{@link #close()} stops accepting connections, lets requests in flight finish, waits for the
  * READ receipts being sent, then forces and closes the journal.
@@ -70,6 +82,7 @@ final class ReceiptService implements AutoCloseable {
   /** Dedupe keys read from the journal at start. */
   private final int seeded;
   private final Optional<ReceiptSender> sender;
+  private final Optional<RbmReads> rbmReads;
   private final ExecutorService autoReads = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "serve-auto-read");
     t.setDaemon(true);
@@ -86,25 +99,28 @@ final class ReceiptService implements AutoCloseable {
 
   private ReceiptService(ServeCommand.Config config, PrintStream out,
       Optional<Journal.Writer> journal, List<Deduplicator.Delivered> seed,
-      Optional<ReceiptSender> sender, Optional<JdbcStore> store) throws IOException {
+      Optional<ReceiptSender> sender, Optional<RbmReads> rbmReads, Optional<JdbcStore> store)
+      throws IOException {
     this.config = config;
     this.out = out;
     this.journal = journal;
     this.seeded = seed.size();
     this.sender = sender;
+    this.rbmReads = rbmReads;
     this.store = store;
-    Webhook.Builder webhook = Webhook.builder().threads(config.threads()).observer(requests);
-    if (store.isEmpty()) {
-      // what the journal holds was delivered before a restart: its redeliveries reach nobody
-      webhook.deduplicator(Deduplicator.inMemory(Deduplicator.DEFAULT_MAX_ENTRIES,
-          Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC(), seed));
-    }
+    // one store for both webhooks: what the journal holds was delivered before a restart, so its
+    // redeliveries reach nobody; the shared store claims and commits a request's keys with its rows
+    Deduplicator dedupe = store.map(JdbcStore::deduplicator)
+        .orElseGet(() -> Deduplicator.inMemory(Deduplicator.DEFAULT_MAX_ENTRIES,
+            Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC(), seed));
+    Webhook.Builder webhook = Webhook.builder().threads(config.threads()).observer(requests)
+        .deduplicator(dedupe);
     config.clientToken().ifPresent(webhook::clientToken);
     config.signingKey().ifPresent(webhook::signingKey);
-    // the shared store: its listeners stage the request's rows, which its commit writes with the
+    // the shared store's listeners stage the request's rows, which its commit writes with the
     // dedupe keys, after every listener returned
-    store.ifPresent(s -> webhook.deduplicator(s.deduplicator())
-        .receiptListener(s.receiptListener()).payloadListener(s.payloadListener()));
+    store.ifPresent(s -> webhook.receiptListener(s.receiptListener())
+        .payloadListener(s.payloadListener()));
     // the journal first: a receipt is on disk before anything else sees it, and before the 2xx
     journal.ifPresent(webhook::receiptListener);
     webhook.receiptListener(metrics);
@@ -118,7 +134,28 @@ final class ReceiptService implements AutoCloseable {
     // that close() drains them all
     this.server = WebhookServer.builder(webhook.build()).host(config.host()).port(config.port())
         .path(config.path()).readTimeout(config.readTimeout()).backlog(config.backlog()).start();
-    server.serve("/", this::route);
+    try {
+      if (config.rbm()) {
+        // the same listeners in the same order, on the same server: its threads, read timeout
+        // and drain cover RBM too
+        RbmWebhook.Builder rbm = RbmWebhook.builder().clientToken(config.rbmClientToken().get())
+            .observer(requests).deduplicator(dedupe);
+        store.ifPresent(s -> rbm.receiptListener(s.receiptListener()));
+        journal.ifPresent(rbm::receiptListener);
+        rbm.receiptListener(metrics);
+        if (!config.quiet()) {
+          rbm.receiptListener(this::print);
+        }
+        if (rbmReads.isPresent()) {
+          rbm.payloadListener(this::autoRead);
+        }
+        server.serve(config.rbmPath(), exactly(config.rbmPath(), rbm.build().handler()));
+      }
+      server.serve("/", this::route);
+    } catch (RuntimeException e) {
+      server.close(Duration.ZERO);
+      throw e;
+    }
     this.uri = ServeCommand.url(config.host(), server.port(), config.path());
     store.ifPresent(s -> purges.scheduleWithFixedDelay(() -> purge(s), 1, 1, TimeUnit.MINUTES));
   }
@@ -179,10 +216,16 @@ final class ReceiptService implements AutoCloseable {
               Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC());
         }
       }
+      Optional<RbmReads> rbmReads = Optional.empty();
       if (config.autoRead()) {
         sender = Optional.of(sender(config.credentials(), config.sendTimeout()));
+        if (config.rbm()) {
+          rbmReads = Optional.of(new RbmReads(config.credentials().tokens(
+              ServiceAccountTokens.RBM_SCOPE), config.credentials().rbmApiRoot(),
+              config.sendTimeout()));
+        }
       }
-      return new ReceiptService(config, out, journal, seed, sender, store(config));
+      return new ReceiptService(config, out, journal, seed, sender, rbmReads, store(config));
     } catch (CommandFailure | IOException | RuntimeException e) {
       sender.ifPresent(ReceiptSender::close);
       journal.ifPresent(Journal.Writer::close);
@@ -203,19 +246,14 @@ final class ReceiptService implements AutoCloseable {
    * for a retry and frees its slot well before the send's own deadline.
    */
   static ReceiptSender sender(Credentials credentials, Duration timeout) throws CommandFailure {
-    AccessTokenProvider tokens;
-    if (credentials.accessToken().isPresent()) {
-      tokens = AccessTokenProvider.fixed(credentials.accessToken().get());
-    } else {
-      try {
-        tokens = ServiceAccountTokens.fromKeyFile(credentials.keyFile().orElseThrow());
-      } catch (CredentialsException e) {
-        throw new CommandFailure("cannot use --credentials: " + e.getMessage());
-      }
-    }
-    Duration attempt = timeout.dividedBy(2).compareTo(ATTEMPT) < 0 ? timeout.dividedBy(2) : ATTEMPT;
+    AccessTokenProvider tokens = credentials.tokens(ServiceAccountTokens.SCOPE);
     return ReceiptSender.builder().apiRoot(credentials.apiRoot()).tokens(tokens)
-        .sendTimeout(timeout).requestTimeout(attempt).build();
+        .sendTimeout(timeout).requestTimeout(attempt(timeout)).build();
+  }
+
+  /** Each attempt's deadline for a send of {@code timeout}: half of it, at most {@link #ATTEMPT}. */
+  static Duration attempt(Duration timeout) {
+    return timeout.dividedBy(2).compareTo(ATTEMPT) < 0 ? timeout.dividedBy(2) : ATTEMPT;
   }
 
   /** The startup line. */
@@ -226,7 +264,13 @@ final class ReceiptService implements AutoCloseable {
         + "; journal " + config.journal().map(Object::toString).orElse("none")
         + (config.journalSync() ? " (synced)" : "")
         + (seeded > 0 ? ", " + seeded + " dedupe keys read from it" : "")
-        + config.store().map(u -> "; store " + u.masked()).orElse("");
+        + config.store().map(u -> "; store " + u.masked()).orElse("")
+        + (config.rbm() ? "; RBM " + rbmUri() + ", signatures checked" : "");
+  }
+
+  /** The RBM webhook's URL (served only with an RBM client token). */
+  URI rbmUri() {
+    return ServeCommand.url(config.host(), server.port(), config.rbmPath());
   }
 
   /**
@@ -240,7 +284,10 @@ final class ReceiptService implements AutoCloseable {
     URI webhook = ServeCommand.url(reach, server.port(), config.path());
     return "try: curl -sS " + root.resolve("/healthz") + " (or /metrics); signed test payloads:"
         + " 'emulator --port 8181' with the same BM_SIGNING_KEY, then POST a payload to"
-        + " http://127.0.0.1:8181/emulator/push?to=" + webhook;
+        + " http://127.0.0.1:8181/emulator/push?to=" + webhook
+        + (config.rbm() ? "; RBM: with the same RBM_CLIENT_TOKEN, POST a decoded event to"
+            + " http://127.0.0.1:8181/emulator/push-rbm?to="
+            + ServeCommand.url(reach, server.port(), config.rbmPath()) : "");
   }
 
   /** The webhook's URL. */
@@ -263,8 +310,8 @@ final class ReceiptService implements AutoCloseable {
       throw new IllegalStateException("a StringBuilder does not throw", e);
     }
     // the demo's own: what --auto-read sent
-    b.append("# HELP bm_agent_receipts_sent_total Agent READ receipts sent by --auto-read, by"
-        + " outcome.\n");
+    b.append("# HELP bm_agent_receipts_sent_total Agent READ receipts and RBM READ events sent by"
+        + " --auto-read, by outcome.\n");
     b.append("# TYPE bm_agent_receipts_sent_total counter\n");
     b.append("bm_agent_receipts_sent_total{outcome=\"ok\"} ").append(sentOk.sum()).append('\n');
     b.append("bm_agent_receipts_sent_total{outcome=\"failed\"} ").append(sentFailed.sum())
@@ -274,13 +321,98 @@ final class ReceiptService implements AutoCloseable {
 
   private void print(ReceiptEvent e) {
     String type = e.receipt().rawType().isEmpty() ? e.type().name() : e.receipt().rawType();
+    // an RBM receipt's conversation is the user's phone: named as RBM names it, masked
+    String name = e.protocol() == Protocol.RBM
+        ? rbmName(e.conversationId(), e.message().messageId())
+        : e.message().toString();
     // payload text, escaped: a newline in it must not forge a line, nor ESC reach the terminal
-    String line = "receipt " + Text.clean(type) + " " + Text.escape(e.message().toString())
+    String line = "receipt " + Text.clean(type) + " " + Text.escape(name)
         + " agent=" + (e.agent().isEmpty() ? "-" : Text.escape(e.agent()));
     synchronized (out) {
       out.println(line);
       out.flush();
     }
+  }
+
+  /** {@code phones/+****0123/messages/M}: an RBM message for stdout and logs, the phone masked. */
+  static String rbmName(String phone, String messageId) {
+    String masked;
+    try {
+      masked = PhoneNumber.of(phone).masked();
+    } catch (InvalidPhoneNumberException e) {
+      masked = Text.maskedPhone(phone);
+    }
+    return "phones/" + masked + "/messages/" + messageId;
+  }
+
+  /** {@code --auto-read} for RBM: a READ event for each user message, to the message's agent. */
+  private void autoRead(RbmPayload payload) {
+    if (payload.kind() != RbmPayloadKind.USER_MESSAGE || payload.userMessage().isEmpty()) {
+      return;
+    }
+    RbmUserMessage m = payload.userMessage().get();
+    String agentId = m.agentId().isEmpty() ? payload.agentId() : m.agentId();
+    String name = Text.escape(rbmName(m.senderPhoneNumber().e164(), m.messageId()));
+    RbmEventSender rbm;
+    try {
+      if (agentId.isEmpty()) {
+        throw new IllegalArgumentException("the message names no agentId");
+      }
+      rbm = rbmReads.orElseThrow().sender(agentId);
+    } catch (RuntimeException e) {
+      sentFailed.increment();
+      LOG.log(Level.WARNING, "auto-read skipped RBM " + name + ": " + Text.escape(e.getMessage()));
+      return;
+    }
+    try {
+      // hand off, as for Business Messages: a first send may wait for a token
+      autoReads.execute(() -> sendRbm(rbm, m, name, agentId));
+    } catch (RuntimeException e) {
+      sentFailed.increment();
+      LOG.log(Level.WARNING, "auto-read failed for RBM " + name + ": " + Text.oneLine(e));
+    }
+  }
+
+  private void sendRbm(RbmEventSender rbm, RbmUserMessage m, String name, String agentId) {
+    try {
+      rbm.sendRead(m.senderPhoneNumber(), m.messageId()).whenComplete((result, failure) -> {
+        if (failure == null) {
+          if (!config.quiet()) {
+            synchronized (out) {
+              out.println("sent RBM READ " + name + " agent=" + Text.escape(agentId));
+              out.flush();
+            }
+          }
+          sentOk.increment();
+          return;
+        }
+        sentFailed.increment();
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        String why = cause instanceof RbmEventSendException e ? SendReadCommand.reason(e)
+            : Text.oneLine(cause);
+        LOG.log(Level.WARNING, "auto-read failed for RBM " + name + ": " + Text.escape(why));
+      });
+    } catch (RuntimeException e) {
+      sentFailed.increment();
+      LOG.log(Level.WARNING, "auto-read failed for RBM " + name + ": " + Text.oneLine(e));
+    }
+  }
+
+  /**
+   * {@code handler} at {@code path} only: the JDK matches a context by prefix, and the RBM
+   * webhook, like the Business Messages one, answers its own path and nothing under it.
+   */
+  private static HttpHandler exactly(String path, HttpHandler handler) {
+    return exchange -> {
+      if (path.equals(exchange.getRequestURI().getPath())) {
+        handler.handle(exchange);
+      } else {
+        try (exchange) {
+          text(exchange, 404, "text/plain; charset=utf-8", "not found\n");
+        }
+      }
+    };
   }
 
   private void autoRead(WebhookPayload payload) {
@@ -389,6 +521,7 @@ final class ReceiptService implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     sender.ifPresent(ReceiptSender::close);
+    rbmReads.ifPresent(RbmReads::close);
     journal.ifPresent(Journal.Writer::close);
     synchronized (out) {
       out.flush();

@@ -39,6 +39,13 @@ final class ServeCommand implements Command {
             "read the signing key from FILE (one trailing newline dropped)"),
         Opt.flag("--no-signature-check",
             "accept requests without a valid X-Goog-Signature: for local experiments only"),
+        Opt.secret("--rbm-client-token", "T", "RBM_CLIENT_TOKEN",
+            "the RBM agent's client token: enables RCS Business Messaging on --rbm-path (handshake,"
+                + " and the key of its X-Goog-Signature)"),
+        Opt.value("--rbm-client-token-file", "FILE", null, null,
+            "read the RBM client token from FILE (one trailing newline dropped)"),
+        Opt.value("--rbm-path", "PATH", null, "/rbm",
+            "the RBM webhook's path, beside the Business Messages one (needs --rbm-client-token)"),
         Opt.value("--journal", "FILE", null, null,
             "append each accepted receipt as a JSON line, written before the 2xx; the dedupe is"
                 + " seeded from its recent lines at start"),
@@ -51,7 +58,8 @@ final class ServeCommand implements Command {
         Opt.value("--store-lease", "SECONDS", null, "30",
             "how long a claim holds its keys before another instance may take them over"),
         Opt.flag("--auto-read",
-            "send a READ receipt for every user message (needs --credentials or --access-token)")));
+            "send a READ receipt for every user message, an RBM READ event for every RBM one"
+                + " (needs --credentials or --access-token)")));
     o.addAll(Credentials.options("for --auto-read"));
     o.add(Opt.value("--send-timeout", "SECONDS", null, "60",
         "for --auto-read: each READ's whole send, retries included"));
@@ -69,6 +77,10 @@ final class ServeCommand implements Command {
   public String notes() {
     return "endpoints:\n"
         + "  POST PATH      the webhook (handshake, receipts, user messages)\n"
+        + "  POST RBM-PATH  the RCS Business Messaging webhook, with --rbm-client-token: Pub/Sub\n"
+        + "                 pushes signed over the decoded data; the same journal, metrics, dedupe\n"
+        + "                 and store; --auto-read answers user messages with an RBM READ event\n"
+        + "                 (agent from the message's agentId, to --rbm-api-root)\n"
         + "  GET  /healthz  200 ok\n"
         + "  GET  /metrics  Prometheus text: bm_receipts_received_total, bm_webhook_requests_total,\n"
         + "                 bm_agent_receipts_sent_total and the receipt metrics\n"
@@ -103,12 +115,14 @@ final class ServeCommand implements Command {
    * @param store the shared PostgreSQL store; empty for the in-memory one
    * @param storeMigrate whether to apply the store's schema at start
    * @param storeLease the store's lease on claimed keys
+   * @param rbmClientToken the RBM client token; present when RBM is served
+   * @param rbmPath the RBM webhook path, starting with {@code /}
    */
   record Config(String host, int port, String path, Optional<String> clientToken,
       Optional<String> signingKey, Optional<Path> journal, boolean journalSync, boolean autoRead,
       Credentials credentials, Duration sendTimeout, int threads, Duration readTimeout,
       int backlog, boolean quiet, Optional<StoreUrl> store, boolean storeMigrate,
-      Duration storeLease) {
+      Duration storeLease, Optional<String> rbmClientToken, String rbmPath) {
     Config {
       Objects.requireNonNull(host, "host cannot be null");
       Objects.requireNonNull(readTimeout, "readTimeout cannot be null");
@@ -119,6 +133,13 @@ final class ServeCommand implements Command {
       Objects.requireNonNull(credentials, "credentials cannot be null");
       Objects.requireNonNull(sendTimeout, "sendTimeout cannot be null");
       Objects.requireNonNull(store, "store cannot be null, use Optional.empty()");
+      Objects.requireNonNull(rbmClientToken, "rbmClientToken cannot be null, use Optional.empty()");
+      Objects.requireNonNull(rbmPath, "rbmPath cannot be null");
+    }
+
+    /** Whether RCS Business Messaging is served (on {@link #rbmPath}). */
+    boolean rbm() {
+      return rbmClientToken.isPresent();
     }
 
     @Override
@@ -127,7 +148,7 @@ final class ServeCommand implements Command {
           + (signingKey.isPresent() ? "checked" : "not checked") + ", journal "
           + journal.map(Path::toString).orElse("none") + (journalSync ? " (synced)" : "")
           + ", store " + store.map(StoreUrl::masked).orElse("in memory") + ", autoRead=" + autoRead
-          + "]";
+          + ", rbm " + (rbm() ? rbmPath : "off") + "]";
     }
   }
 
@@ -141,6 +162,8 @@ final class ServeCommand implements Command {
     }
     Optional<String> clientToken = args.secret("--client-token", "--client-token-file");
     Optional<String> key = args.secret("--signing-key", "--signing-key-file");
+    Optional<String> rbmClientToken = args.secret("--rbm-client-token", "--rbm-client-token-file");
+    String rbmPath = rbmPath(args, path, rbmClientToken.isPresent());
     Optional<Path> journal = args.path("--journal");
     boolean journalSync = args.flagOrEnv("--journal-sync");
     if (journalSync && journal.isEmpty()) {
@@ -168,7 +191,30 @@ final class ServeCommand implements Command {
     Optional<String> signingKey = signingKey(args, key, clientToken);
     return new Config(host, port, path, clientToken, signingKey, journal, journalSync, autoRead,
         credentials, sendTimeout, threads, readTimeout, backlog, args.flag("--quiet"), store,
-        storeMigrate, lease);
+        storeMigrate, lease, rbmClientToken, rbmPath);
+  }
+
+  /**
+   * {@code --rbm-path}: a path of its own, not the Business Messages one nor an endpoint of the
+   * service; given on the command line, it needs the client token that enables RBM.
+   */
+  private static String rbmPath(Args args, String path, boolean enabled) throws UsageException {
+    String rbmPath = args.string("--rbm-path").orElseThrow();
+    if (!rbmPath.startsWith("/") || rbmPath.contains("?") || rbmPath.contains("#")) {
+      throw args.bad("--rbm-path", "must start with / and hold no ? or #", rbmPath);
+    }
+    if (!enabled) {
+      if (args.onCommandLine("--rbm-path")) {
+        throw new UsageException("serve: --rbm-path needs --rbm-client-token-file FILE or"
+            + " RBM_CLIENT_TOKEN (the RBM client token enables RBM)");
+      }
+      return rbmPath;
+    }
+    if (rbmPath.equals(path) || rbmPath.equals("/healthz") || rbmPath.equals("/metrics")
+        || rbmPath.equals("/")) {
+      throw args.bad("--rbm-path", "must differ from --path, /, /healthz and /metrics", rbmPath);
+    }
+    return rbmPath;
   }
 
   /**

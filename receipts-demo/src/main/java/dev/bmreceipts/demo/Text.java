@@ -111,6 +111,16 @@ final class Text {
     return b == null ? json : b.toString();
   }
 
+  /**
+   * Text given as a phone number, for error lines: every character but the last four masked, as
+   * {@code PhoneNumber.masked()} masks a valid one ({@code +****0123}); text of four characters or
+   * fewer is masked whole. Not checked as a number: for text that may not be one.
+   */
+  static String maskedPhone(String s) {
+    String prefix = s.startsWith("+") ? "+****" : "****";
+    return s.length() <= 4 ? "****" : prefix + s.substring(s.length() - 4);
+  }
+
   /** An unexpected exception as one line: its type and message, never a stack trace. */
   static String oneLine(Throwable e) {
     String m = e.getMessage();

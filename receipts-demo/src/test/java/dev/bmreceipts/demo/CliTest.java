@@ -144,6 +144,110 @@ class CliTest {
   }
 
   @Test
+  void sendReadRbmChecksItsOptionsAndMasksAPhone() {
+    String[] ok = {"send-read", "--rbm", "--phone", "+447700900123", "--message", "m",
+        "--agent-id", "a", "--access-token", "t"};
+    assertUsage(with(ok, "--phone", "447700900123"), "send-read: --phone must be E.164 ('+' then"
+        + " 8 to 15 digits, the first not 0): it does not start with '+', got \"****0123\"");
+    assertUsage(with(ok, "--phone", "+4477009001234567"), "send-read: --phone must be E.164 ('+'"
+        + " then 8 to 15 digits, the first not 0): it has 16 digits, got \"+****4567\"");
+    assertUsage(with(ok, "--phone", "+44 7700 900123"), "send-read: --phone must be E.164 ('+'"
+        + " then 8 to 15 digits, the first not 0): it holds a character other than a digit after"
+        + " the '+', got \"+****0123\"");
+    assertUsage(with(ok, "--phone", "+44"), "send-read: --phone must be E.164 ('+' then 8 to 15"
+        + " digits, the first not 0): it has 2 digits, got \"****\"");
+    assertUsage(with(ok, "--agent-id", "my agent"),
+        "send-read: --agent-id must not contain whitespace or control characters, got \"my agent\"");
+    assertUsage(new String[] {"send-read", "--rbm", "--message", "m", "--agent-id", "a",
+        "--access-token", "t"}, "send-read: missing --phone E164 (see send-read --help)");
+    assertUsage(new String[] {"send-read", "--rbm", "--phone", "+447700900123", "--message", "m",
+        "--access-token", "t"}, "send-read: missing --agent-id ID (see send-read --help)");
+    assertUsage(new String[] {"send-read", "--rbm", "--phone", "+447700900123", "--agent-id", "a",
+        "--access-token", "t"}, "send-read: missing --message M (see send-read --help)");
+    assertUsage(new String[] {"send-read", "--rbm", "--phone", "+447700900123", "--message", "m",
+        "--agent-id", "a"}, "send-read: sending an RBM READ needs --credentials FILE"
+        + " [GOOGLE_APPLICATION_CREDENTIALS], --access-token-file FILE or BM_ACCESS_TOKEN");
+    assertUsage(new String[] {"send-read", "--rbm", "--conversation", "c", "--phone",
+        "+447700900123", "--message", "m", "--agent-id", "a", "--access-token", "t"},
+        "send-read: --conversation is for Business Messages; with --rbm the user is --phone E164");
+    assertUsage(new String[] {"send-read", "--conversation", "c", "--message", "m", "--phone",
+        "+447700900123", "--access-token", "t"}, "send-read: --phone and --agent-id need --rbm");
+    assertUsage(with(with(ok, "--api-root", "http://127.0.0.1:1/"), "--rbm-api-root",
+        "http://127.0.0.1:2/"), "send-read: give --api-root or --rbm-api-root, not both: with --rbm"
+        + " both name the RBM API root");
+    assertUsage(with(ok, "--rbm-api-root", "ftp://x/"),
+        "send-read: --rbm-api-root must be an absolute http or https URL, got \"ftp://x/\"");
+  }
+
+  @Test
+  void sendReadRbmTakesItsRootFromRbmApiRootThenApiRootThenRbmApiRootVariable() throws Exception {
+    SendReadCommand c = new SendReadCommand();
+    List<String> base = List.of("--rbm", "--phone", "+447700900123", "--message", "m",
+        "--agent-id", "a", "--access-token", "t");
+    Map<String, String> env = Map.of("BM_API_ROOT", "http://127.0.0.1:1/");
+    assertEquals("https://rcsbusinessmessaging.googleapis.com/",
+        SendReadCommand.rbmConfig(Args.parse(c, base, env)).apiRoot().toString(),
+        "BM_API_ROOT is not the RBM root");
+    assertEquals("http://127.0.0.1:3/", SendReadCommand.rbmConfig(Args.parse(c, base,
+        Map.of("RBM_API_ROOT", "http://127.0.0.1:3"))).apiRoot().toString());
+    List<String> withApiRoot = new java.util.ArrayList<>(base);
+    withApiRoot.addAll(List.of("--api-root", "http://127.0.0.1:4/"));
+    assertEquals("http://127.0.0.1:4/", SendReadCommand.rbmConfig(Args.parse(c, withApiRoot,
+        Map.of("RBM_API_ROOT", "http://127.0.0.1:3/"))).apiRoot().toString());
+    SendReadCommand.RbmConfig config = SendReadCommand.rbmConfig(Args.parse(c, base, env));
+    assertEquals("+****0123", config.phone().toString());
+    assertFalse(config.toString().contains("447700900123"), config.toString());
+  }
+
+  @Test
+  void emulatorRbmOptionsAreChecked() {
+    assertUsage(new String[] {"emulator", "--port", "0", "--unreachable", "+447700900123",
+        "07700900123"}, "emulator: --unreachable must be E.164 ('+' then 8 to 15 digits, the first"
+        + " not 0): it does not start with '+', got \"****0123\"");
+    assertUsage(new String[] {"emulator", "--port", "0", "--rbm-client-token="},
+        "emulator: --rbm-client-token must not be empty");
+  }
+
+  private static String[] with(String[] args, String name, String value) {
+    List<String> out = new java.util.ArrayList<>(List.of(args));
+    int i = out.indexOf(name);
+    if (i >= 0) {
+      out.set(i + 1, value);
+    } else {
+      out.addAll(List.of(name, value));
+    }
+    return out.toArray(String[]::new);
+  }
+
+  @Test
+  void serveChecksItsRbmOptions() throws Exception {
+    assertUsage(new String[] {"serve", "--signing-key", "k", "--rbm-path", "/rbm"},
+        "serve: --rbm-path needs --rbm-client-token-file FILE or RBM_CLIENT_TOKEN (the RBM client"
+            + " token enables RBM)");
+    assertUsage(new String[] {"serve", "--signing-key", "k", "--rbm-client-token", "t",
+        "--rbm-path", "rbm"}, "serve: --rbm-path must start with / and hold no ? or #, got \"rbm\"");
+    for (String taken : List.of("/callback", "/", "/healthz", "/metrics")) {
+      assertUsage(new String[] {"serve", "--signing-key", "k", "--rbm-client-token", "t",
+          "--rbm-path", taken}, "serve: --rbm-path must differ from --path, /, /healthz and"
+              + " /metrics, got \"" + taken + "\"");
+    }
+    assertUsage(new String[] {"serve", "--signing-key", "k", "--rbm-client-token", "t",
+        "--rbm-api-root", "rcs.example"},
+        "serve: --rbm-api-root must be an absolute http or https URL, got \"rcs.example\"");
+    ServeCommand c = new ServeCommand();
+    ServeCommand.Config off = ServeCommand.config(Args.parse(c, List.of("--path", "/rbm"),
+        Map.of("BM_SIGNING_KEY", "k")));
+    assertFalse(off.rbm(), "no RBM without its client token, whatever the paths");
+    ServeCommand.Config on = ServeCommand.config(Args.parse(c, List.of("--rbm-path", "/rcs"),
+        Map.of("BM_SIGNING_KEY", "k", "RBM_CLIENT_TOKEN", "t", "RBM_API_ROOT", "http://127.0.0.1:9/")));
+    assertTrue(on.rbm());
+    assertEquals("/rcs", on.rbmPath());
+    assertEquals("http://127.0.0.1:9/", on.credentials().rbmApiRoot().toString());
+    assertEquals("https://rcsbusinessmessaging.googleapis.com/", ServeCommand.config(Args.parse(c,
+        List.of(), Map.of("BM_SIGNING_KEY", "k"))).credentials().rbmApiRoot().toString());
+  }
+
+  @Test
   void serveChecksPathThreadsAndFormat() {
     assertUsage(new String[] {"serve", "--path", "callback"},
         "serve: --path must start with / and hold no ? or #, got \"callback\"");

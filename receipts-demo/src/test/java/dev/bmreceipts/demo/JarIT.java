@@ -79,6 +79,27 @@ class JarIT {
   }
 
   @Test
+  void sendReadRbmWithAServiceAccountKeyRunsOnTheModulePath(@TempDir Path dir) throws Exception {
+    Path moduleJar = Path.of(System.getProperty("demo.moduleJar", "target/none.jar"));
+    Path modules = Path.of(System.getProperty("demo.modules", "target/modules"));
+    assumeTrue(Files.isRegularFile(moduleJar) && Files.isDirectory(modules), "not built yet");
+    try (Emulator emulator = Emulator.start()) {
+      Path key = emulator.newServiceAccountKey(dir.resolve("key.json"));
+      Processes.Result r = Processes.run(new ProcessBuilder(Processes.java(),
+          "-p", moduleJar + java.io.File.pathSeparator + modules,
+          "-m", "dev.bmreceipts.demo/dev.bmreceipts.demo.Main", "send-read", "--rbm", "--phone",
+          "+447700900123", "--message", "m", "--agent-id", "a", "--credentials", key.toString(),
+          "--rbm-api-root", emulator.uri().toString()));
+      assertEquals(0, r.code(), r.err());
+      // the emulator answers agent events only for a token of the RBM scope
+      assertEquals("{\"eventType\":\"READ\",\"messageId\":\"m\",\"name\":\"phones/+****0123/"
+          + "agentEvents/" + dev.bmreceipts.core.rbm.AgentEventId.read("a",
+              dev.bmreceipts.core.rbm.PhoneNumber.of("+447700900123"), "m") + "\"}\n", r.out());
+      assertEquals(1, emulator.agentEventCount());
+    }
+  }
+
+  @Test
   void emulatorProcessAnswersAndExits0OnSigterm() throws Exception {
     Process p = Processes.jar("emulator", "--port", "0", "--access-token", "process-token")
         .start();

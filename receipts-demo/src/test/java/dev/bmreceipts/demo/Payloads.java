@@ -31,4 +31,30 @@ final class Payloads {
         + "\"2024-05-01T10:00:00Z\"},\"context\":{\"placeId\":\"p\"},\"sendTime\":"
         + "\"2024-05-01T10:00:00.5Z\"}";
   }
+
+  /** An RBM agent id. */
+  static final String RBM_AGENT = "agent-1";
+
+  /** A decoded RBM user event (the data of a push), as RBM sends it. */
+  static String rbmEvent(String eventId, String phone, String type, String messageId) {
+    return "{\"senderPhoneNumber\":\"" + phone + "\",\"eventType\":\"" + type
+        + "\",\"eventId\":\"" + eventId + "\",\"messageId\":\"" + messageId
+        + "\",\"sendTime\":\"2024-05-01T10:00:02.5Z\",\"agentId\":\"" + RBM_AGENT + "\"}";
+  }
+
+  /** A decoded RBM user message, as RBM sends it. */
+  static String rbmMessage(String phone, String messageId) {
+    return "{\"senderPhoneNumber\":\"" + phone + "\",\"messageId\":\"" + messageId
+        + "\",\"sendTime\":\"2024-05-01T10:00:00Z\",\"agentId\":\"" + RBM_AGENT
+        + "\",\"text\":\"Hello\"}";
+  }
+
+  /** A Pub/Sub push envelope around {@code data}, as RBM posts it (unsigned). */
+  static String rbmEnvelope(String data, String pubsubId) {
+    return "{\"message\":{\"attributes\":{},\"data\":\""
+        + java.util.Base64.getEncoder().encodeToString(
+            data.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        + "\",\"messageId\":\"" + pubsubId + "\",\"publishTime\":\"2024-05-01T10:00:03Z\"},"
+        + "\"subscription\":\"projects/p/subscriptions/rbm\"}";
+  }
 }

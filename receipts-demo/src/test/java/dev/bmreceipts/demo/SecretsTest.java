@@ -153,10 +153,46 @@ class SecretsTest {
   }
 
   @Test
+  void theRbmClientTokenIsASecretLikeTheOthers() throws Exception {
+    assertUsage(Map.of("RBM_CLIENT_TOKEN", "", "BM_SIGNING_KEY", "k"), new String[] {"serve"},
+        "serve: --rbm-client-token (from RBM_CLIENT_TOKEN) must not be empty");
+    Path empty = file("rbm-empty", "\n");
+    assertUsage(Map.of("BM_SIGNING_KEY", "k"), new String[] {"serve", "--rbm-client-token-file",
+        empty.toString()}, "serve: --rbm-client-token-file \"" + empty + "\" is empty");
+    Path token = file("rbm-token", "rbm-secret-7\n");
+    assertUsage(Map.of("BM_SIGNING_KEY", "k"), new String[] {"serve", "--rbm-client-token", "x",
+        "--rbm-client-token-file", token.toString()},
+        "serve: give --rbm-client-token or --rbm-client-token-file, not both");
+    ServeCommand.Config c = serveConfig(Map.of("BM_SIGNING_KEY", "k"), "--rbm-client-token-file",
+        token.toString());
+    assertEquals("rbm-secret-7", c.rbmClientToken().orElseThrow());
+    assertFalse(c.toString().contains("rbm-secret-7"), c.toString());
+    // the RBM token is not a Business Messages key: without one, serve still refuses to start
+    assertUsage(Map.of("RBM_CLIENT_TOKEN", "rbm-secret-7"), new String[] {"serve"},
+        "serve: no signing key: set BM_SIGNING_KEY or give --signing-key-file FILE (or a client token:"
+            + " BM_CLIENT_TOKEN, --client-token-file FILE); to accept unsigned requests, give"
+            + " --no-signature-check");
+    TestIo io = new TestIo();
+    ServeCommand sc = new ServeCommand();
+    try (ReceiptService s = sc.start(Args.parse(sc, List.of("--host", "127.0.0.1", "--port", "0",
+        "--rbm-client-token-file", token.toString(), "--signing-key-file", file("key", "k8").toString()),
+        Map.of()), io.io)) {
+      assertTrue(io.outLines().get(0).endsWith("; RBM " + s.rbmUri() + ", signatures checked"),
+          io.out());
+      assertFalse(io.out().contains("rbm-secret-7"));
+      // the token from the file answers the handshake
+      assertEquals("s-9", Http.post(s.rbmUri(), "application/json",
+          "{\"clientToken\":\"rbm-secret-7\",\"secret\":\"s-9\"}").body());
+    }
+  }
+
+  @Test
   void helpSaysWhereSecretsCanComeFrom() {
     TestIo t = run(Map.of(), "serve", "--help");
     for (String s : List.of("--signing-key-file FILE", "--client-token-file FILE", "--access-token-file FILE",
-        "--no-signature-check", "--send-timeout SECONDS", "show in the process list")) {
+        "--no-signature-check", "--send-timeout SECONDS", "show in the process list",
+        "--rbm-client-token T [RBM_CLIENT_TOKEN]", "--rbm-client-token-file FILE", "--rbm-path PATH",
+        "--rbm-api-root URL [RBM_API_ROOT]")) {
       assertTrue(t.out().contains(s), s + " in\n" + t.out());
     }
     TestIo r = run(Map.of(), "send-read", "--help");

@@ -73,9 +73,37 @@ class ServeSlowClientTest {
   @Test
   void readTimeoutClosesTheConnectionOfARequestNotReadWholeByThen() throws Exception {
     ReceiptService s = serve("--read-timeout", "0.5");
+    assertClosedAfterTheReadTimeout(s, "/callback");
+    HttpResponse<String> r = signed(s,
+        Payloads.receipts("req-1", "conv-1", "READ", List.of("m1")));
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(1, Files.readAllLines(dir.resolve("journal.jsonl")).size());
+  }
+
+  @Test
+  void theRbmPathHasTheSameReadTimeoutAndAnswersOtherPathsAtOnce() throws Exception {
+    ReceiptService s = serve("--read-timeout", "0.5", "--rbm-client-token", "rbm-t");
+    assertClosedAfterTheReadTimeout(s, "/rbm");
+    for (String path : List.of("/rbm/", "/rbmx")) {
+      try (Socket socket = connect(s)) {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 100000000\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        assertEquals("HTTP/1.1 404 Not Found", statusLine(socket.getInputStream()), path);
+      }
+    }
+    HttpResponse<String> r = Http.post(s.root().resolve("/rbm"), "application/json",
+        "{\"clientToken\":\"rbm-t\",\"secret\":\"s\"}");
+    assertEquals(200, r.statusCode(), r.body());
+  }
+
+  /** A request that announces a body and sends part of it: closed after the 0.5 s read timeout. */
+  private static void assertClosedAfterTheReadTimeout(ReceiptService s, String path)
+      throws Exception {
     try (Socket socket = connect(s)) {
       socket.setSoTimeout(5_000);
-      socket.getOutputStream().write(("POST /callback HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"agent\":")
           .getBytes(StandardCharsets.US_ASCII));
       long start = System.nanoTime();
@@ -90,12 +118,8 @@ class ServeSlowClientTest {
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(millis >= 450 && millis < 3_500, "closed after " + millis + " ms");
       // closed, or at most told why and closed
-      assertTrue(answer == null || answer.equals("HTTP/1.1 400 Bad Request"), answer);
+      assertTrue(answer == null || answer.equals("HTTP/1.1 400 Bad Request"), path + ": " + answer);
     }
-    HttpResponse<String> r = signed(s,
-        Payloads.receipts("req-1", "conv-1", "READ", List.of("m1")));
-    assertEquals(200, r.statusCode(), r.body());
-    assertEquals(1, Files.readAllLines(dir.resolve("journal.jsonl")).size());
   }
 
   @Test

@@ -76,7 +76,7 @@ final class AgentEventEndpoint {
       return new ReceiptEndpoint.Result(GoogleErrors.api(400, badQuery), "", 0);
     }
     TokenEndpoint.Check token = ReceiptEndpoint.token(emulator, in);
-    Reply refused = ReceiptEndpoint.refusal(token);
+    Reply refused = ReceiptEndpoint.refusal(token, TokenEndpoint.RBM_SCOPE);
     if (refused != null) {
       return new ReceiptEndpoint.Result(refused, token.kind(), token.serial());
     }

@@ -71,7 +71,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       An {@code eventId} the same agent already used is answered with the event created then,
  *       as the platform ignores it; {@link #agentEventCount()} counts it once.
  *   <li>{@code POST /token}: the JWT-bearer grant for a trusted service-account key
- *       ({@link #newServiceAccountKey}, {@link Builder#trustKey}).
+ *       ({@link #newServiceAccountKey}, {@link Builder#trustKey}), for the Business Messages scope,
+ *       the RBM scope or both. Each endpoint refuses a token it issued without its own scope with
+ *       Google's {@code 403 PERMISSION_DENIED}, as the API does.
  *   <li>{@code /emulator/requests}, {@code /emulator/script}, {@code /emulator/push},
  *       {@code /emulator/push-rbm}: the same
  *       control over HTTP, for tests in other languages.

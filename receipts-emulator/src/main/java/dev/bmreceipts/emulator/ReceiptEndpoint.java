@@ -58,7 +58,7 @@ final class ReceiptEndpoint {
       return new Result(GoogleErrors.api(400, badQuery), "", 0);
     }
     TokenEndpoint.Check token = token(emulator, in);
-    Reply refused = refusal(token);
+    Reply refused = refusal(token, TokenEndpoint.SCOPE);
     if (refused != null) {
       return new Result(refused, token.kind(), token.serial());
     }
@@ -76,8 +76,11 @@ final class ReceiptEndpoint {
     return emulator.tokens().check(authorization);
   }
 
-  /** Google's 401 for a missing or bad token, or {@code null} when the token passes. */
-  static Reply refusal(TokenEndpoint.Check token) {
+  /**
+   * Google's 401 for a missing or bad token, its 403 for an issued token without {@code scope}, or
+   * {@code null} when the token passes.
+   */
+  static Reply refusal(TokenEndpoint.Check token, String scope) {
     if (token.kind().equals("none")) {
       return GoogleErrors.api(401, GoogleErrors.MISSING_CREDENTIALS)
           .with("WWW-Authenticate", GoogleErrors.REALM);
@@ -85,6 +88,11 @@ final class ReceiptEndpoint {
     if (!token.valid()) {
       return GoogleErrors.api(401, GoogleErrors.INVALID_CREDENTIALS)
           .with("WWW-Authenticate", GoogleErrors.REALM + ", error=\"invalid_token\"");
+    }
+    if (!token.covers(scope)) {
+      return GoogleErrors.api(403, TokenEndpoint.INSUFFICIENT_SCOPES)
+          .with("WWW-Authenticate", GoogleErrors.REALM + ", error=\"insufficient_scope\", scope=\""
+              + scope + "\"");
     }
     return null;
   }

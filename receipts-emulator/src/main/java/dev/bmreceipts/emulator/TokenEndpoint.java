@@ -28,10 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code POST /token}: the OAuth JWT-bearer grant for service-account keys, as Google's token
  * endpoint takes it. Verifies the RS256 assertion against the trusted keys and issues random,
  * short-lived tokens that the receipt endpoint then accepts.
+ *
+ * <p>A token carries the scopes its assertion asked for, of the two this emulator serves: the
+ * Business Messages scope for the receipt endpoint, the RCS Business Messaging scope for agent
+ * events. Each endpoint refuses an issued token without its scope with Google's {@code 403}, so a
+ * client that asks for the wrong scope fails here as it would against Google.
  */
 final class TokenEndpoint {
   static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
   static final String SCOPE = "https://www.googleapis.com/auth/businessmessages";
+  static final String RBM_SCOPE = "https://www.googleapis.com/auth/rcsbusinessmessaging";
+  /** The scopes it issues tokens for: an assertion must ask for at least one. */
+  static final Set<String> SCOPES = Set.of(SCOPE, RBM_SCOPE);
+  static final String INSUFFICIENT_SCOPES = "Request had insufficient authentication scopes.";
   /** Every audience Google's token endpoint accepts, whatever the key's token_uri. */
   static final List<String> GOOGLE_AUDIENCES = List.of("https://oauth2.googleapis.com/token",
       "https://www.googleapis.com/oauth2/v4/token", "https://accounts.google.com/o/oauth2/token");
@@ -40,14 +49,27 @@ final class TokenEndpoint {
   private static final long SKEW_SECONDS = 60;
   private static final int MAX_TOKENS = 10_000;
 
-  /** A bearer token as the receipt endpoint saw it. */
-  record Check(String kind, int serial) {
+  /**
+   * A bearer token as the receipt endpoint saw it.
+   *
+   * @param scopes for an issued token, the scopes granted; empty for every other kind
+   */
+  record Check(String kind, int serial, Set<String> scopes) {
+    Check(String kind, int serial) {
+      this(kind, serial, Set.of());
+    }
+
     boolean valid() {
       return kind.equals("issued") || kind.equals("fixed");
     }
+
+    /** Whether a valid token may call an endpoint that needs {@code scope}: a fixed one always. */
+    boolean covers(String scope) {
+      return kind.equals("fixed") || scopes.contains(scope);
+    }
   }
 
-  private record Issued(Instant expiry, int serial) {}
+  private record Issued(Instant expiry, int serial, Set<String> scopes) {}
 
   /** An OAuth error: {@code {"error":…,"error_description":…}} with status 400. */
   private static final class OAuthError extends Exception {
@@ -108,8 +130,9 @@ final class TokenEndpoint {
       return new Result(GoogleErrors.oauth(400, "invalid_request",
           "Missing required parameter: assertion"), 0);
     }
+    Set<String> scopes;
     try {
-      verify(assertion);
+      scopes = verify(assertion);
     } catch (OAuthError e) {
       return new Result(GoogleErrors.oauth(400, e.error, e.getMessage()), 0);
     }
@@ -118,7 +141,7 @@ final class TokenEndpoint {
     if (answer.kind() != Answer.Kind.OK) {
       return new Result(emulator.render(answer), 0);
     }
-    NewToken t = newToken();
+    NewToken t = newToken(scopes);
     String token = t.token();
     return new Result(Reply.json(200, Json.createObjectBuilder()
         .add("access_token", token)
@@ -153,10 +176,11 @@ final class TokenEndpoint {
       return new Check("unknown", 0);
     }
     return new Check(emulator.clock().instant().isBefore(i.expiry()) ? "issued" : "expired",
-        i.serial());
+        i.serial(), i.scopes());
   }
 
-  private void verify(String assertion) throws OAuthError {
+  /** Checks the assertion and answers the scopes it asked for that this emulator serves. */
+  private Set<String> verify(String assertion) throws OAuthError {
     if (trusted.isEmpty()) {
       throw new OAuthError("invalid_grant", "The emulator trusts no key: give it one"
           + " (--trust-key FILE, --new-key FILE, or newServiceAccountKey in a test).");
@@ -198,10 +222,14 @@ final class TokenEndpoint {
       throw new OAuthError("invalid_grant", SHORT_LIVED);
     }
     String scope = string(claims, "scope");
-    if (scope == null || !Set.of(scope.split(" ")).contains(SCOPE)) {
+    Set<String> granted = new java.util.TreeSet<>(scope == null ? List.of()
+        : List.of(scope.split(" ")));
+    granted.retainAll(SCOPES);
+    if (granted.isEmpty()) {
       throw new OAuthError("invalid_scope", "Invalid OAuth scope or ID token audience provided:"
-          + " the assertion must ask for " + SCOPE + ".");
+          + " the assertion must ask for " + SCOPE + " or " + RBM_SCOPE + ".");
     }
+    return Set.copyOf(granted);
   }
 
   private static boolean verifies(TrustKey key, byte[] signed, String signature) {
@@ -262,7 +290,7 @@ final class TokenEndpoint {
 
   private record NewToken(String token, int serial) {}
 
-  private NewToken newToken() {
+  private NewToken newToken(Set<String> scopes) {
     Instant now = emulator.clock().instant();
     if (issued.size() >= MAX_TOKENS) {
       issued.values().removeIf(t -> !now.isBefore(t.expiry()));
@@ -274,7 +302,7 @@ final class TokenEndpoint {
     random.nextBytes(bytes);
     String token = "emu." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     int serial = serials.incrementAndGet();
-    issued.put(token, new Issued(now.plus(emulator.tokenLifetime()), serial));
+    issued.put(token, new Issued(now.plus(emulator.tokenLifetime()), serial, scopes));
     return new NewToken(token, serial);
   }
 }

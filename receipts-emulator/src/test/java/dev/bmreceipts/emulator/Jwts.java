@@ -17,6 +17,7 @@ import java.util.Base64;
 /** Hand-built RS256 assertions, signed with a key file's private key. */
 final class Jwts {
   static final String SCOPE = "https://www.googleapis.com/auth/businessmessages";
+  static final String RBM_SCOPE = "https://www.googleapis.com/auth/rcsbusinessmessaging";
   static final String DEFAULT_HEADER = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
 
   private Jwts() {}
@@ -35,12 +36,17 @@ final class Jwts {
 
   /** An assertion with this raw header JSON and claims, signed with the key file's key. */
   static String jwt(Path keyFile, String headerJson, String aud) throws Exception {
+    return jwt(keyFile, headerJson, aud, SCOPE);
+  }
+
+  /** An assertion asking for {@code scope} (one or several, space-separated). */
+  static String jwt(Path keyFile, String headerJson, String aud, String scope) throws Exception {
     JsonObject key = key(keyFile);
     Instant now = Instant.now();
     String claims = Json.createObjectBuilder()
         .add("iss", key.getString("client_email"))
         .add("aud", aud)
-        .add("scope", SCOPE)
+        .add("scope", scope)
         .add("iat", now.getEpochSecond())
         .add("exp", now.plusSeconds(3600).getEpochSecond())
         .build().toString();

@@ -163,7 +163,8 @@ class RbmAgentEventsTest {
   void acceptsATokenItIssuedAndATokenInTheQueryRedacted() throws Exception {
     api = Emulator.start();
     Path key = api.newServiceAccountKey(dir.resolve("key.json"));
-    HttpResponse<String> t = Http.token(api, Jwts.jwt(key, api.tokenUri().toString()));
+    HttpResponse<String> t = Http.token(api, Jwts.jwt(key, Jwts.DEFAULT_HEADER,
+        api.tokenUri().toString(), Jwts.RBM_SCOPE));
     String token = json(t.body()).getString("access_token");
     api.takeRequest(WAIT);
     assertEquals(200, post(event(api, PHONE, EVENT_ID, AGENT), token, READ).statusCode());
@@ -176,6 +177,35 @@ class RbmAgentEventsTest {
     assertEquals("issued", seen.auth());
     assertEquals("<redacted>", seen.queryParameter("access_token"));
     assertFalse(seen.toString().contains(token));
+  }
+
+  @Test
+  void refusesAnIssuedTokenWithoutTheRbmScopeWith403AsGoogleDoes() throws Exception {
+    api = Emulator.start();
+    Path key = api.newServiceAccountKey(dir.resolve("key.json"));
+    String bm = json(Http.token(api, Jwts.jwt(key, api.tokenUri().toString())).body())
+        .getString("access_token");
+    String rbm = json(Http.token(api, Jwts.jwt(key, Jwts.DEFAULT_HEADER,
+        api.tokenUri().toString(), Jwts.RBM_SCOPE)).body()).getString("access_token");
+    String both = json(Http.token(api, Jwts.jwt(key, Jwts.DEFAULT_HEADER,
+        api.tokenUri().toString(), Jwts.SCOPE + " " + Jwts.RBM_SCOPE)).body())
+        .getString("access_token");
+    HttpResponse<String> refused = post(event(api, PHONE, EVENT_ID, AGENT), bm, READ);
+    assertEquals(403, refused.statusCode());
+    assertEquals(error(403, "Request had insufficient authentication scopes.",
+        "PERMISSION_DENIED"), refused.body());
+    assertEquals("Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\","
+        + " scope=\"" + Jwts.RBM_SCOPE + "\"",
+        refused.headers().firstValue("WWW-Authenticate").orElseThrow());
+    assertEquals(0, api.agentEventCount());
+    assertEquals(200, post(event(api, PHONE, EVENT_ID, AGENT), rbm, READ).statusCode());
+    assertEquals(200, post(event(api, PHONE, OTHER_ID, AGENT), both, READ).statusCode());
+    // and the other way round: the receipt endpoint wants the Business Messages scope
+    HttpResponse<String> receipt = Http.patch(Http.receipt(api, "c", "m"), rbm,
+        "{\"receiptType\":\"READ\"}");
+    assertEquals(403, receipt.statusCode(), receipt.body());
+    assertEquals(200, Http.patch(Http.receipt(api, "c", "m"), both, "{\"receiptType\":\"READ\"}")
+        .statusCode());
   }
 
   @Test

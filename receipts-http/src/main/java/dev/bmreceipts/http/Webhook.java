@@ -1,29 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.http;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.bmreceipts.core.ParserLimits;
 import dev.bmreceipts.core.PayloadException;
 import dev.bmreceipts.core.PayloadKind;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.UserReceipts;
-import dev.bmreceipts.core.Verification;
 import dev.bmreceipts.core.WebhookParser;
 import dev.bmreceipts.core.WebhookPayload;
 import dev.bmreceipts.core.WebhookSignature;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -60,7 +54,8 @@ import java.util.Set;
  * payload is passed on once. Every store takes the same path: a request's keys are claimed as one
  * {@link Deduplicator#claimAll batch}, which is committed on {@code 200} and released otherwise.
  *
- * <p>Instances are immutable and thread-safe.
+ * <p>Instances are immutable and thread-safe. {@link RbmWebhook} is the RCS Business Messaging
+ * counterpart, with the same checks, answers and dedupe path.
  */
 public final class Webhook {
   private static final System.Logger LOG = System.getLogger(Webhook.class.getName());
@@ -68,75 +63,22 @@ public final class Webhook {
   /** Default {@link Builder#maxBodyBytes}: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
-  /**
-   * Buffers up to this size stay with their thread; larger bodies get a one-off buffer, so that a
-   * rare large body does not pin its size to the thread for good.
-   */
-  private static final int CACHED_BUFFER_MAX = 64 * 1024;
-  private static final int INITIAL_BUFFER = 8 * 1024;
-
-  static final WebhookResponse OK = WebhookResponse.text(200, "ok");
-  static final WebhookResponse METHOD_NOT_ALLOWED =
-      WebhookResponse.text(405, "method not allowed: use POST", "Allow", "POST");
-  static final WebhookResponse UNSUPPORTED_TYPE =
-      WebhookResponse.text(415, "unsupported content type: use application/json");
-  static final WebhookResponse MISSING_SIGNATURE =
-      WebhookResponse.text(401, "missing " + WebhookSignature.HEADER);
-  static final WebhookResponse INVALID_SIGNATURE =
-      WebhookResponse.text(401, "invalid " + WebhookSignature.HEADER);
-  static final WebhookResponse TOKEN_MISMATCH =
-      WebhookResponse.text(403, "client token does not match");
-  static final WebhookResponse LISTENER_FAILED =
-      WebhookResponse.text(500, "listener failed; retry later");
-  static final WebhookResponse BUSY =
-      WebhookResponse.text(503, "duplicate delivery in progress; retry later", "Retry-After", "1");
-  static final WebhookResponse UNREADABLE = WebhookResponse.text(400, "could not read the body");
-  static final WebhookResponse STORE_FAILED =
-      WebhookResponse.text(503, "dedupe store unavailable; retry later", "Retry-After", "1");
-
-  /** The batch of a request with no keys: nothing to claim, commit or release. */
-  private static final Deduplicator.Batch NO_KEYS = new Deduplicator.Batch() {
-    @Override
-    public Deduplicator.Claim claim(int i) {
-      return null;
-    }
-
-    @Override
-    public void commit() {}
-
-    @Override
-    public void release() {}
-  };
-
   private final String clientToken;
   private final WebhookSignature signature;
-  private final int maxBodyBytes;
-  private final WebhookResponse tooLarge;
   private final WebhookParser parser;
   private final ReceiptListener[] receiptListeners;
   private final PayloadListener[] payloadListeners;
-  private final WebhookObserver observer;
-  private final Deduplicator deduplicator;
   private final int threads;
-  // a body buffer reused per thread spares an 8 KiB allocation per request (WebhookBenchmark, B/op with -prof gc)
-  private final ThreadLocal<Body> bodies = ThreadLocal.withInitial(Body::new);
-  private final FailureLog failures;
+  private final Intake intake;
 
   private Webhook(Builder b) {
-    this.failures = new FailureLog(b.log);
     this.clientToken = b.clientToken;
     this.signature = b.signingKey == null ? null : WebhookSignature.forKey(b.signingKey);
-    this.maxBodyBytes = b.maxBodyBytes;
-    this.tooLarge = WebhookResponse.text(413, "body larger than " + b.maxBodyBytes + " bytes");
-    this.parser = WebhookParser.create(b.parserLimits);
-    this.receiptListeners = b.receiptListeners.toArray(new ReceiptListener[0]);
+    this.parser = WebhookParser.create(b.settings.parserLimits);
+    this.receiptListeners = b.settings.receiptListeners();
     this.payloadListeners = b.payloadListeners.toArray(new PayloadListener[0]);
-    this.observer = b.observer;
-    this.deduplicator = b.deduplicator != null
-        ? b.deduplicator
-        : Deduplicator.inMemory(
-            Deduplicator.DEFAULT_MAX_ENTRIES, Deduplicator.DEFAULT_MAX_AGE, b.clock);
     this.threads = b.threads;
+    this.intake = new Intake("webhook", LOG, b.settings, this::handle);
   }
 
   /** A builder with the defaults: no client token, no signing key, 1 MiB, in-memory dedupe. */
@@ -152,21 +94,7 @@ public final class Webhook {
    * @param body the request body; read up to the limit, not closed
    */
   public WebhookResponse process(String method, HeaderLookup headers, InputStream body) {
-    Objects.requireNonNull(headers, "headers cannot be null");
-    Objects.requireNonNull(body, "body cannot be null");
-    if (observer == null) {
-      return handle(method, headers, body, null);
-    }
-    long start = System.nanoTime();
-    Outcome outcome = new Outcome();
-    WebhookResponse response = handle(method, headers, body, outcome);
-    try {
-      observer.onRequest(new WebhookOutcome(
-          response.status(), outcome.kind, outcome.receipts, System.nanoTime() - start));
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "webhook observer failed; the answer is unchanged", e);
-    }
-    return response;
+    return intake.process(method, headers, body);
   }
 
   /**
@@ -174,7 +102,7 @@ public final class Webhook {
    * webhook's path) and closes the exchange.
    */
   public HttpHandler handler() {
-    return this::exchange;
+    return intake::exchange;
   }
 
   /**
@@ -199,81 +127,30 @@ public final class Webhook {
     return threads;
   }
 
-  private void exchange(HttpExchange exchange) throws IOException {
-    try {
-      Headers request = exchange.getRequestHeaders();
-      WebhookResponse response;
-      try {
-        response = process(exchange.getRequestMethod(), request::getFirst, exchange.getRequestBody());
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "webhook failed unexpectedly", e);
-        response = LISTENER_FAILED;
-      }
-      Headers out = exchange.getResponseHeaders();
-      out.set("Content-Type", response.contentType());
-      for (Map.Entry<String, String> h : response.headers().entrySet()) {
-        out.set(h.getKey(), h.getValue());
-      }
-      int length = response.bodyLength();
-      exchange.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
-      if (length > 0) {
-        OutputStream os = exchange.getResponseBody();
-        response.writeBody(os);
-        os.close();
-      }
-    } finally {
-      exchange.close();
-    }
-  }
-
-  private WebhookResponse handle(String method, HeaderLookup headers, InputStream in, Outcome outcome) {
-    if (!"POST".equals(method)) {
-      return METHOD_NOT_ALLOWED;
-    }
-    if (!isJson(headers.first("Content-Type"))) {
-      return UNSUPPORTED_TYPE;
-    }
-    long declared = contentLength(headers.first("Content-Length"));
-    if (declared > maxBodyBytes) {
-      return tooLarge;
-    }
-    Body body = bodies.get();
-    byte[] bytes;
-    int length;
-    try {
-      length = body.read(in, declared, maxBodyBytes);
-    } catch (IOException e) {
-      return UNREADABLE;
-    } finally {
-      bytes = body.bytes;
-      body.release();
-    }
-    if (length < 0) {
-      return tooLarge;
-    }
+  private WebhookResponse handle(byte[] bytes, int length, HeaderLookup headers, Intake.Outcome outcome) {
     if (signature != null) {
       String given = headers.first(WebhookSignature.HEADER);
       if (given == null || given.isBlank()) {
         return unsignedHandshake(bytes, length, outcome);
       }
       if (!signature.verify(bytes, 0, length, given)) {
-        return INVALID_SIGNATURE;
+        return Intake.INVALID_SIGNATURE;
       }
     }
     WebhookPayload payload;
     try {
       payload = parser.parse(bytes, 0, length);
     } catch (PayloadException e) {
-      return WebhookResponse.text(400, oneLine(e.getMessage()));
+      return WebhookResponse.text(400, Intake.oneLine(e.getMessage()));
     }
     if (outcome != null) {
       outcome.kind = payload.kind();
     }
     switch (payload.kind()) {
       case VERIFICATION:
-        return handshake(payload.verification().orElseThrow());
+        return Intake.handshake(payload.verification().orElseThrow(), clientToken);
       case UNKNOWN:
-        return OK;
+        return Intake.OK;
       case RECEIPTS:
         return receipts(payload.receipts().orElseThrow(), outcome);
       default:
@@ -287,34 +164,26 @@ public final class Webhook {
    * signed, so when a client token is configured an unsigned body is parsed for that one purpose.
    * It can only ever get the handshake's answer; no listener sees it.
    */
-  private WebhookResponse unsignedHandshake(byte[] bytes, int length, Outcome outcome) {
+  private WebhookResponse unsignedHandshake(byte[] bytes, int length, Intake.Outcome outcome) {
     if (clientToken == null) {
-      return MISSING_SIGNATURE;
+      return Intake.MISSING_SIGNATURE;
     }
     WebhookPayload payload;
     try {
       payload = parser.parse(bytes, 0, length);
     } catch (PayloadException e) {
-      return MISSING_SIGNATURE;
+      return Intake.MISSING_SIGNATURE;
     }
     if (payload.kind() != PayloadKind.VERIFICATION) {
-      return MISSING_SIGNATURE;
+      return Intake.MISSING_SIGNATURE;
     }
     if (outcome != null) {
       outcome.kind = payload.kind();
     }
-    return handshake(payload.verification().orElseThrow());
+    return Intake.handshake(payload.verification().orElseThrow(), clientToken);
   }
 
-  private WebhookResponse handshake(Verification v) {
-    if (clientToken == null || !v.tokenMatches(clientToken)) {
-      return TOKEN_MISMATCH;
-    }
-    return new WebhookResponse(
-        200, WebhookResponse.TEXT_PLAIN, v.secret().getBytes(StandardCharsets.UTF_8), Map.of());
-  }
-
-  private WebhookResponse receipts(UserReceipts payload, Outcome outcome) {
+  private WebhookResponse receipts(UserReceipts payload, Intake.Outcome outcome) {
     List<Receipt> receipts = payload.receipts();
     int n = receipts.size();
     Optional<String> requestId = payload.requestId();
@@ -339,19 +208,19 @@ public final class Webhook {
         keys[count++] = key;
       }
     }
-    Deduplicator.Batch batch = count == 0 ? NO_KEYS
-        : claimAll(Arrays.asList(count == keys.length ? keys : Arrays.copyOf(keys, count)), request);
+    Deduplicator.Batch batch = count == 0 ? Intake.NO_KEYS
+        : intake.claimAll(Arrays.asList(count == keys.length ? keys : Arrays.copyOf(keys, count)), request);
     if (batch == null) {
-      return STORE_FAILED;
+      return Intake.STORE_FAILED;
     }
     Receipt[] fresh = new Receipt[n];
     int freshCount = 0;
-    WebhookResponse answer = LISTENER_FAILED;
+    WebhookResponse answer = Intake.LISTENER_FAILED;
     try {
-      if (busy(batch, count)) {
-        answer = BUSY;
+      if (Intake.busy(batch, count)) {
+        answer = Intake.BUSY;
       } else if (request && batch.claim(0) == Deduplicator.Claim.DELIVERED) {
-        answer = OK;
+        answer = Intake.OK;
       } else {
         for (int i = 0; i < n; i++) {
           int k = keyOf[i];
@@ -369,97 +238,28 @@ public final class Webhook {
             l.onReceipts(list);
           }
         }
-        answer = OK;
+        answer = Intake.OK;
       }
     } catch (Exception e) {
-      failures.failed("receipt listener failed for " + names(fresh, freshCount) + " in conversation "
+      intake.failures().failed("receipt listener failed for " + names(fresh, freshCount) + " in conversation "
           + payload.conversationId() + "; answered 500", e);
     } finally {
-      answer = finish(batch, answer);
+      answer = intake.finish(batch, answer);
     }
-    if (outcome != null && answer == OK) {
+    if (outcome != null && answer == Intake.OK) {
       outcome.receipts = freshCount;
     }
     return answer;
   }
 
   private WebhookResponse payload(WebhookPayload payload) {
-    Optional<String> requestId = payload.requestId();
-    Deduplicator.Batch batch = requestId.isPresent()
-        ? claimAll(List.of(Deduplicator.requestKey(requestId.get())), true)
-        : NO_KEYS;
-    if (batch == null) {
-      return STORE_FAILED;
-    }
-    WebhookResponse answer = LISTENER_FAILED;
-    try {
-      Deduplicator.Claim c = batch.claim(0);
-      if (c == Deduplicator.Claim.BUSY) {
-        answer = BUSY;
-      } else {
-        if (c != Deduplicator.Claim.DELIVERED) {
-          for (PayloadListener l : payloadListeners) {
-            l.onPayload(payload);
-          }
-        }
-        answer = OK;
+    return intake.once(payload.requestId().map(Deduplicator::requestKey).orElse(null), true, () -> {
+      for (PayloadListener l : payloadListeners) {
+        l.onPayload(payload);
       }
-    } catch (Exception e) {
-      failures.failed("payload listener failed for " + payload.kind() + " "
-          + payload.message().map(m -> m.toString()).orElse("") + " in conversation "
-          + payload.conversationId() + "; answered 500", e);
-    } finally {
-      answer = finish(batch, answer);
-    }
-    return answer;
-  }
-
-  /**
-   * The request's keys claimed as one batch by the deduplicator, or {@code null} when the store
-   * failed (it then holds none of them: see {@link Deduplicator#claimAll}).
-   */
-  private Deduplicator.Batch claimAll(List<String> keys, boolean firstIsRequest) {
-    try {
-      return deduplicator.claimAll(keys, firstIsRequest);
-    } catch (RuntimeException e) {
-      failures.failed("dedupe store failed to claim " + keys.size() + " keys; answered 503", e);
-      return null;
-    }
-  }
-
-  /** Whether a claim of the batch's {@code count} keys answered BUSY (claiming stopped there). */
-  private static boolean busy(Deduplicator.Batch batch, int count) {
-    for (int i = 0; i < count; i++) {
-      Deduplicator.Claim c = batch.claim(i);
-      if (c == null) {
-        return false;
-      }
-      if (c == Deduplicator.Claim.BUSY) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Finishes the batch as the answer says: commits it for {@link #OK}, releases it for any other
-   * answer. A failed commit answers {@link #STORE_FAILED}, so that Google retries; a failed
-   * release keeps the answer.
-   */
-  private WebhookResponse finish(Deduplicator.Batch batch, WebhookResponse answer) {
-    boolean commit = answer == OK;
-    try {
-      if (commit) {
-        batch.commit();
-      } else {
-        batch.release();
-      }
-      return answer;
-    } catch (RuntimeException e) {
-      failures.failed("dedupe store failed to " + (commit ? "commit" : "release")
-          + " a request's keys; answered " + (commit ? STORE_FAILED : answer).status(), e);
-      return commit ? STORE_FAILED : answer;
-    }
+    }, () -> "payload listener failed for " + payload.kind() + " "
+        + payload.message().map(m -> m.toString()).orElse("") + " in conversation "
+        + payload.conversationId() + "; answered 500");
   }
 
   private static boolean contains(String[] keys, int count, String key) {
@@ -480,153 +280,49 @@ public final class Webhook {
     return sb.length() == 0 ? "no new receipts" : sb.toString();
   }
 
-  /**
-   * {@code application/json}, any case, parameters allowed; {@code null} (absent) counts as JSON.
-   * Compared in place, with no lower-cased copy or split: it runs on every request (WebhookBenchmark).
-   */
-  static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return true;
-    }
-    int end = contentType.indexOf(';');
-    if (end < 0) {
-      end = contentType.length();
-    }
-    int start = 0;
-    while (start < end && contentType.charAt(start) == ' ') {
-      start++;
-    }
-    while (end > start && (contentType.charAt(end - 1) == ' ' || contentType.charAt(end - 1) == '\t')) {
-      end--;
-    }
-    String json = "application/json";
-    return end - start == json.length() && contentType.regionMatches(true, start, json, 0, json.length());
-  }
-
-  private static long contentLength(String header) {
-    if (header == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(header.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static String oneLine(String s) {
-    return s.indexOf('\n') < 0 && s.indexOf('\r') < 0 ? s : s.replace('\r', ' ').replace('\n', ' ');
-  }
-
-  /** What an observer is told besides the status; allocated only when one is registered. */
-  private static final class Outcome {
-    PayloadKind kind;
-    int receipts;
-  }
-
-  /** A thread's body buffer: reused up to {@link #CACHED_BUFFER_MAX}. */
-  private static final class Body {
-    private byte[] cached = new byte[INITIAL_BUFFER];
-    byte[] bytes;
-
-    /** Reads into {@link #bytes}; the length, or {@code -1} past {@code max}. Never holds more than max + 1 bytes. */
-    int read(InputStream in, long declared, int max) throws IOException {
-      int limit = max + 1;
-      byte[] b = cached;
-      if (declared >= 0 && declared + 1 > b.length && declared < CACHED_BUFFER_MAX) {
-        // the declared size while the buffer would stay with the thread; beyond that the buffer
-        // grows as the bytes arrive, so a slow client declaring 1 MiB holds what it has sent
-        b = new byte[(int) declared + 1];
-      }
-      bytes = b;
-      int n = 0;
-      while (true) {
-        if (n == b.length) {
-          if (n >= limit) {
-            return -1;
-          }
-          b = Arrays.copyOf(b, (int) Math.min(limit, 2L * b.length));
-          bytes = b;
-        }
-        int r = in.read(b, n, b.length - n);
-        if (r < 0) {
-          return n;
-        }
-        n += r;
-        if (n > max) {
-          return -1;
-        }
-      }
-    }
-
-    void release() {
-      if (bytes != cached && bytes.length <= CACHED_BUFFER_MAX) {
-        cached = bytes;
-      }
-    }
-  }
-
   /** Configures a {@link Webhook}. Not thread-safe; {@link #build()} may be called more than once. */
   public static final class Builder {
+    private final Intake.Settings settings = new Intake.Settings(LOG);
     private String clientToken;
     private String signingKey;
-    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private ParserLimits parserLimits = ParserLimits.DEFAULTS;
-    private final List<ReceiptListener> receiptListeners = new ArrayList<>();
     private final List<PayloadListener> payloadListeners = new ArrayList<>();
-    private WebhookObserver observer;
-    private Deduplicator deduplicator;
-    private Clock clock = Clock.systemUTC();
     private int threads = 2 * Runtime.getRuntime().availableProcessors();
-    private System.Logger log = LOG;
 
     private Builder() {}
 
     /** Where failures are logged; for tests that count the lines. */
     Builder log(System.Logger log) {
-      this.log = Objects.requireNonNull(log);
+      settings.log(log);
       return this;
     }
 
     /** The client token the verification handshake must carry; without one every handshake gets 403. */
     public Builder clientToken(String token) {
-      Objects.requireNonNull(token, "client token cannot be null, leave it unset instead");
-      if (token.isEmpty()) {
-        throw new IllegalArgumentException("client token must not be empty");
-      }
-      this.clientToken = token;
+      this.clientToken = Intake.Settings.nonEmpty(token, "client token", ", leave it unset instead");
       return this;
     }
 
     /** The key {@code X-Goog-Signature} is checked with; without one, signatures are not checked. */
     public Builder signingKey(String key) {
-      Objects.requireNonNull(key, "signing key cannot be null, leave it unset instead");
-      if (key.isEmpty()) {
-        throw new IllegalArgumentException("signing key must not be empty");
-      }
-      this.signingKey = key;
+      this.signingKey = Intake.Settings.nonEmpty(key, "signing key", ", leave it unset instead");
       return this;
     }
 
     /** The largest body accepted (default 1 MiB); larger ones get 413. */
     public Builder maxBodyBytes(int bytes) {
-      if (bytes < 1 || bytes == Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("maxBodyBytes must be in 1.." + (Integer.MAX_VALUE - 1)
-            + ", was " + bytes);
-      }
-      this.maxBodyBytes = bytes;
+      settings.maxBodyBytes(bytes);
       return this;
     }
 
     /** The parser's limits (default {@link ParserLimits#DEFAULTS}). */
     public Builder parserLimits(ParserLimits limits) {
-      this.parserLimits = Objects.requireNonNull(limits, "limits cannot be null, use ParserLimits.DEFAULTS");
+      settings.parserLimits(limits);
       return this;
     }
 
     /** Adds a receipt listener; listeners are called in the order added. */
     public Builder receiptListener(ReceiptListener listener) {
-      receiptListeners.add(Objects.requireNonNull(listener, "receipt listener cannot be null"));
+      settings.receiptListener(listener);
       return this;
     }
 
@@ -638,19 +334,19 @@ public final class Webhook {
 
     /** The observer told every request's outcome (default none). */
     public Builder observer(WebhookObserver observer) {
-      this.observer = Objects.requireNonNull(observer, "observer cannot be null, leave it unset instead");
+      settings.observer(observer);
       return this;
     }
 
     /** The dedupe store (default {@link Deduplicator#inMemory()} on this builder's clock). */
     public Builder deduplicator(Deduplicator deduplicator) {
-      this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator cannot be null");
+      settings.deduplicator(deduplicator);
       return this;
     }
 
     /** The clock of the default dedupe store (default the system UTC clock). */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock cannot be null, use Clock.systemUTC()");
+      settings.clock(clock);
       return this;
     }
 

@@ -8,8 +8,9 @@ import dev.bmreceipts.core.PayloadKind;
  *
  * @param status the HTTP status answered
  * @param kind the payload's kind, {@code null} when the body was not parsed (405, 413, 415, 401,
- *     400)
+ *     400); for an {@link RbmWebhook}, the nearest kind its class javadoc names
  * @param receipts receipts passed to the receipt listeners (duplicates not counted)
- * @param durationNanos time spent in {@link Webhook#process}, reading the body included
+ * @param durationNanos time spent in {@link Webhook#process} or {@link RbmWebhook#process},
+ *     reading the body included
  */
 public record WebhookOutcome(int status, PayloadKind kind, int receipts, long durationNanos) {}

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What {@link Webhook#process} answers: write it to the client as is.
+ * What {@link Webhook#process} and {@link RbmWebhook#process} answer: write it to the client as is.
  *
  * <p>A response is a value that no caller can change: the constructor copies the body it is given
  * and {@link #body()} hands out a copy, so the fixed answers the webhook shares between requests

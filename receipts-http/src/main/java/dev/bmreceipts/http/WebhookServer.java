@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The webhook answers at its path only: any other path gets {@code 404 not found} (the JDK's
  * contexts match by prefix, so {@code /callbackXYZ} would otherwise reach a webhook at
- * {@code /callback}). {@link #serve} adds handlers at further paths.
+ * {@code /callback}). {@link #serve} adds handlers at further paths, such as an
+ * {@link RbmWebhook#handler()}.
  *
  * <p><b>Slow clients.</b> The JDK server reads a request on a thread of its executor, line and
  * headers before any handler runs and the body when the handler reads it, and each read blocks

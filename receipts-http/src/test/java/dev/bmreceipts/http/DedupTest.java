@@ -164,8 +164,11 @@ class DedupTest {
     }
   }
 
-  /** A store of the host's own: the in-memory one behind the interface, with every call recorded. */
-  private static class RecordingStore implements Deduplicator {
+  /**
+   * A store of the host's own: the in-memory one behind the interface, with every call recorded
+   * (RbmWebhookTest's stores too).
+   */
+  static class RecordingStore implements Deduplicator {
     final Deduplicator inner = Deduplicator.inMemory();
     final List<String> calls = new ArrayList<>();
 
