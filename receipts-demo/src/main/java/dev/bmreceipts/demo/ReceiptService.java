@@ -140,7 +140,8 @@ final class ReceiptService implements AutoCloseable {
         // and drain cover RBM too
         RbmWebhook.Builder rbm = RbmWebhook.builder().clientToken(config.rbmClientToken().get())
             .observer(requests).deduplicator(dedupe);
-        store.ifPresent(s -> rbm.receiptListener(s.receiptListener()));
+        store.ifPresent(s -> rbm.receiptListener(s.receiptListener())
+            .payloadListener(s.rbmPayloadListener()));
         journal.ifPresent(rbm::receiptListener);
         rbm.receiptListener(metrics);
         if (!config.quiet()) {

@@ -10,6 +10,7 @@ import dev.bmreceipts.core.rbm.PhoneNumber;
 import dev.bmreceipts.core.rbm.RbmSignature;
 import dev.bmreceipts.emulator.Emulator;
 import dev.bmreceipts.emulator.RecordedRequest;
+import dev.bmreceipts.testsupport.TestPostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -21,6 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,6 +206,38 @@ class ServeRbmTest {
     assertTrue(m.contains("bm_receipts_received_total{type=\"DELIVERED\"} 1\n"), m);
     assertTrue(m.contains("bm_receipts_received_total{type=\"READ\"} 1\n"), m);
     assertTrue(m.contains("bm_webhook_requests_total{status=\"200\"} 3\n"), m);
+  }
+
+  @Test
+  void withAStoreRbmReceiptsAndUserMessagesGoIntoTheSharedInboxOnceWithTheirProtocol()
+      throws Exception {
+    String db = "serve_rbm_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+    try (Connection c = TestPostgres.shared().dataSource().getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + db);
+    }
+    String url = TestPostgres.shared().url().replaceFirst("/[^/?]+(\\?|$)", "/" + db + "$1");
+    serve.close();
+    TestIo io = new TestIo(Map.of("RBM_CLIENT_TOKEN", RBM_TOKEN));
+    ServeCommand sc = new ServeCommand();
+    serve = sc.start(Args.parse(sc, List.of("--host", "127.0.0.1", "--port", "0", "--store", url, "--store-migrate",
+        "--signing-key", KEY), io.io.env()), io.io);
+    String delivered = Payloads.rbmEvent("ev-s1", PHONE, "DELIVERED", "am-s1");
+    String message = Payloads.rbmMessage(PHONE, "um-s1");
+    for (String data : List.of(delivered, message, delivered, message)) {
+      assertEquals(200, pushRbm(data).getInt("status"));
+    }
+    pushBm(Payloads.userMessage("req-s1", "conv-s1", "msg-s1"));
+    List<String> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT kind || ' ' || protocol || ' ' || conversation_id"
+            + " FROM bm_inbox ORDER BY id")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    assertEquals(List.of("RECEIPT rbm " + PHONE, "USER_MESSAGE rbm " + PHONE,
+        "MESSAGE bm conv-s1"), rows);
   }
 
   @Test

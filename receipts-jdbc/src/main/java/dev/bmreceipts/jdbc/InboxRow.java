@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.jdbc;
 
+import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.WebhookPayload;
 import dev.bmreceipts.core.rbm.PhoneNumber;
 import dev.bmreceipts.core.rbm.RbmKeys;
+import dev.bmreceipts.core.rbm.RbmPayload;
+import dev.bmreceipts.core.rbm.RbmUserEvent;
+import dev.bmreceipts.core.rbm.RbmUserMessage;
 import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.ReceiptEvent;
 import jakarta.json.JsonObject;
+import java.util.Optional;
 
 /**
  * One inbox row, staged until its key is committed; the columns of {@code V1__receipts.sql} and
@@ -52,6 +57,26 @@ record InboxRow(String dedupeKey, String kind, String agent, String conversation
     return new InboxRow(p.requestId().map(Deduplicator::requestKey).orElse(null), p.kind().name(),
         p.agent(), p.conversationId(), p.customAgentId(), p.requestId().orElse(null), message,
         null, null, p.sendTime().raw(), body(p), Protocol.BUSINESS_MESSAGES.id());
+  }
+
+  /**
+   * The row of an RBM payload that is not a receipt (a user message, a typing or subscription
+   * event, a server or agent launch event), keyed as the RBM webhook claims it ({@link
+   * RbmPayload#dedupeKey()}: user events and messages; other kinds have no key). A user message is
+   * named as receipts are, {@code conversations/{phone}/messages/{messageId}}; the request id is a
+   * user event's {@code eventId}; the body is the decoded data.
+   */
+  static InboxRow of(RbmPayload p) {
+    Optional<PhoneNumber> phone = p.userEvent().map(RbmUserEvent::senderPhoneNumber)
+        .or(() -> p.userMessage().map(RbmUserMessage::senderPhoneNumber));
+    String message = p.userMessage()
+        .map(m -> MessageName.of(m.senderPhoneNumber().e164(), m.messageId()).toString())
+        .orElse(null);
+    String sendTime = p.userEvent().map(e -> e.sendTime().raw())
+        .or(() -> p.userMessage().map(m -> m.sendTime().raw())).orElse(null);
+    return new InboxRow(p.dedupeKey().orElse(null), p.kind().name(), p.agentId(),
+        phone.map(PhoneNumber::e164).orElse(""), "", p.userEvent().map(RbmUserEvent::eventId).orElse(null),
+        message, null, null, sendTime, p.json().toString(), Protocol.RBM.id());
   }
 
   /** The payload's own members: the user message's object, and every member not typed. */

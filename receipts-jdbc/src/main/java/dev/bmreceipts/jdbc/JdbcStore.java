@@ -8,6 +8,8 @@ import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
 import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.PayloadListener;
+import dev.bmreceipts.http.RbmPayloadListener;
+import dev.bmreceipts.http.RbmWebhook;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.ReceiptListener;
 import java.io.IOException;
@@ -32,7 +34,9 @@ import javax.sql.DataSource;
 
 /**
  * Dedupe keys and a durable inbox in PostgreSQL, shared by several webhook instances: give the
- * webhook its {@link #deduplicator()}, {@link #receiptListener()} and {@link #payloadListener()}.
+ * webhook its {@link #deduplicator()}, {@link #receiptListener()} and {@link #payloadListener()}
+ * (an {@link RbmWebhook} the same {@link #deduplicator()} and {@link #receiptListener()}, and
+ * {@link #rbmPayloadListener()}).
  *
  * <p>For each request the webhook claims its keys (one statement), calls the listeners (the
  * store's stage the request's new receipts and payloads in memory, on the request's thread), and
@@ -164,6 +168,17 @@ public final class JdbcStore {
    * when a write fails.
    */
   public PayloadListener payloadListener() {
+    return p -> deduplicator.stage(List.of(InboxRow.of(p)));
+  }
+
+  /**
+   * The RBM counterpart of {@link #payloadListener()}, for an {@link RbmWebhook}: stages each RBM
+   * payload that is not a receipt (user messages, typing and subscription events, server and agent
+   * launch events) as an inbox row with protocol {@code rbm}. A user event or message is written
+   * with the key the webhook claims for it, by the commit; another kind (no key) is written at
+   * once. Throws {@link StoreException} when a write fails.
+   */
+  public RbmPayloadListener rbmPayloadListener() {
     return p -> deduplicator.stage(List.of(InboxRow.of(p)));
   }
 

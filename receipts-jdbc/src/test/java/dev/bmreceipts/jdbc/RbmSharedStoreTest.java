@@ -65,6 +65,35 @@ class RbmSharedStoreTest {
         "rbm-event 4 ev-1 " + OTHER_PHONE, "rbm-message 8 MxABCDEF " + PHONE), keys);
   }
 
+  @Test
+  void theStoresListenersWriteRbmReceiptsAndOtherPayloadsOnceWithTheirProtocol() {
+    JdbcStore store = JdbcStore.builder(ds).prefix(prefix).build();
+    String message = "{\"senderPhoneNumber\":\"" + PHONE + "\",\"messageId\":\"MxROW\","
+        + "\"sendTime\":\"2025-03-05T18:50:20Z\",\"text\":\"hi\",\"agentId\":\"bot@rbm.goog\"}";
+    String typing = "{\"senderPhoneNumber\":\"" + PHONE + "\",\"eventType\":\"IS_TYPING\","
+        + "\"eventId\":\"ev-typing\",\"sendTime\":\"2025-03-05T18:50:22Z\",\"agentId\":\"bot@rbm.goog\"}";
+    String server = "{\"phoneNumber\":\"" + PHONE + "\",\"eventType\":\"TTL_EXPIRATION_REVOKED\","
+        + "\"agentId\":\"bot@rbm.goog\"}";
+    try (WebhookServer instance = start(RbmWebhook.builder().clientToken(TOKEN)
+        .deduplicator(store.deduplicator()).receiptListener(store.receiptListener())
+        .payloadListener(store.rbmPayloadListener()).build())) {
+      for (String data : List.of(userEvent(PHONE, "DELIVERED", "ev-row", "msg-row"), message,
+          typing, message, userEvent(PHONE, "DELIVERED", "ev-row", "msg-row"), server)) {
+        assertEquals(200, push(instance, data).statusCode());
+      }
+    }
+    List<String> rows = Db.column(ds, "SELECT concat_ws(' ', kind, protocol, conversation_id,"
+        + " coalesce(request_id, '-'), coalesce(message, '-'), coalesce(dedupe_key, '-'),"
+        + " body->>'agentId') FROM " + prefix + "inbox ORDER BY id");
+    assertEquals(List.of(
+        "RECEIPT rbm " + PHONE + " ev-row conversations/" + PHONE + "/messages/msg-row"
+            + " rbm-event 6 ev-row " + PHONE,
+        "USER_MESSAGE rbm " + PHONE + " - conversations/" + PHONE + "/messages/MxROW"
+            + " rbm-message 5 MxROW " + PHONE + " bot@rbm.goog",
+        "USER_EVENT rbm " + PHONE + " ev-typing - rbm-event 9 ev-typing " + PHONE + " bot@rbm.goog",
+        "SERVER_EVENT rbm  - - - bot@rbm.goog"), rows);
+  }
+
   private static String name(ReceiptEvent e) {
     return e.requestId().orElseThrow() + " " + e.message().messageId() + " " + e.type();
   }
