@@ -2,6 +2,7 @@
 package dev.bmreceipts.http;
 
 import com.sun.net.httpserver.HttpHandler;
+import dev.bmreceipts.core.InvalidMessageNameException;
 import dev.bmreceipts.core.ParserLimits;
 import dev.bmreceipts.core.PayloadKind;
 import dev.bmreceipts.core.rbm.RbmBody;
@@ -46,7 +47,9 @@ import java.util.Objects;
  *       Messages
  *   <li>{@code 400} with the parser's one-line reason when the signed data is not a JSON object, or
  *       a user event or user message misses a required member or has one of the wrong type
- *       (e.g. {@code message.data.eventId: missing})
+ *       (e.g. {@code message.data.eventId: missing}); and {@code 400 message.data.messageId must
+ *       not contain '/'} (or control characters) for a receipt whose {@code messageId} no
+ *       {@link dev.bmreceipts.core.MessageName} can hold
  *   <li>{@code 200 ok}, exactly {@code 200} (RBM retries any other status, {@code 2xx} included,
  *       for 7 days): also for deliveries seen before
  *   <li>{@code 500 listener failed; retry later}
@@ -166,8 +169,15 @@ public final class RbmWebhook {
     if (outcome != null) {
       outcome.kind = PayloadKind.RECEIPTS;
     }
+    List<ReceiptEvent> events;
+    try {
+      events = List.of(ReceiptEvent.of(envelope, event));
+    } catch (InvalidMessageNameException e) {
+      // the receipt model names a message conversations/{phone}/messages/{messageId}: an id with
+      // '/' or a control character cannot be named, and is refused before any key is claimed
+      return WebhookResponse.text(400, "message.data." + e.getMessage());
+    }
     WebhookResponse answer = intake.once(event.dedupeKey(), false, () -> {
-      List<ReceiptEvent> events = List.of(ReceiptEvent.of(envelope, event));
       for (ReceiptListener l : receiptListeners) {
         l.onReceipts(events);
       }

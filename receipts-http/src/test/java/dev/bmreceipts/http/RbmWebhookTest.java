@@ -221,6 +221,19 @@ class RbmWebhookTest {
   }
 
   @Test
+  void aReceiptForAMessageIdNoMessageNameCanHoldAnswers400AndCallsNoListener() {
+    AtomicInteger calls = new AtomicInteger();
+    try (WebhookServer server = start(rbmWebhook().receiptListener(e -> calls.incrementAndGet())
+        .payloadListener(p -> calls.incrementAndGet()).build())) {
+      assertAnswer(push(server, userEvent("READ", "ev-1", "a\\u0007b", null)), 400,
+          "message.data.messageId must not contain control characters");
+      assertAnswer(push(server, userEvent("DELIVERED", "ev-2", "a/b", null)), 400,
+          "message.data.messageId must not contain '/'");
+    }
+    assertEquals(0, calls.get());
+  }
+
+  @Test
   void acceptsASignatureOverTheDecodedDataAndRefusesOneOverTheBody() {
     List<ReceiptEvent> events = new CopyOnWriteArrayList<>();
     try (WebhookServer server = start(rbmWebhook().receiptListener(events::add).build())) {
