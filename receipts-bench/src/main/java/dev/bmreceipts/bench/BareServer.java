@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,29 +33,10 @@ public final class BareServer {
 
   /** Starts the server; see the class javadoc for the options. */
   public static void main(String[] args) throws IOException {
-    int port = 8080;
-    int threads = 2 * Runtime.getRuntime().availableProcessors();
-    int backlog = 0;
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
-      if (i + 1 >= args.length) {
-        USAGE.fail("missing value for " + option);
-      }
-      String value = args[++i];
-      switch (option) {
-        case "--port":
-          port = USAGE.number(option, value, 0);
-          break;
-        case "--threads":
-          threads = USAGE.number(option, value, 1);
-          break;
-        case "--backlog":
-          backlog = USAGE.number(option, value, 0);
-          break;
-        default:
-          USAGE.fail("unknown option " + option);
-      }
-    }
+    Map<String, String> options = USAGE.options(args, "--port", "--threads", "--backlog");
+    int port = USAGE.number(options, "--port", 0, 8080);
+    int threads = USAGE.number(options, "--threads", 1, 2 * Runtime.getRuntime().availableProcessors());
+    int backlog = USAGE.number(options, "--backlog", 0, 0);
 
     HttpServer server = start(port, threads, backlog);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "bare-server-stop"));

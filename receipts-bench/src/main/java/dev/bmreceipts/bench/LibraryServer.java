@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Server (r) of the webhook benchmark: the library's two webhooks wired as the demo's {@code serve
@@ -37,34 +38,13 @@ public final class LibraryServer {
 
   /** Starts the server; see the class javadoc for the options. */
   public static void main(String[] args) throws IOException {
-    int port = 8080;
-    int threads = 2 * Runtime.getRuntime().availableProcessors();
-    String signingKey = null;
-    String clientToken = null;
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
-      if (i + 1 >= args.length) {
-        USAGE.fail("missing value for " + option);
-      }
-      String value = args[++i];
-      switch (option) {
-        case "--port":
-          port = USAGE.number(option, value, 0);
-          break;
-        case "--threads":
-          threads = USAGE.number(option, value, 1);
-          break;
-        case "--signing-key":
-          signingKey = value;
-          break;
-        case "--rbm-client-token":
-          clientToken = value;
-          break;
-        default:
-          USAGE.fail("unknown option " + option);
-      }
-    }
-    if (signingKey == null || signingKey.isEmpty() || clientToken == null || clientToken.isEmpty()) {
+    Map<String, String> options = USAGE.options(args, "--port", "--threads", "--signing-key",
+        "--rbm-client-token");
+    int port = USAGE.number(options, "--port", 0, 8080);
+    int threads = USAGE.number(options, "--threads", 1, 2 * Runtime.getRuntime().availableProcessors());
+    String signingKey = options.getOrDefault("--signing-key", "");
+    String clientToken = options.getOrDefault("--rbm-client-token", "");
+    if (signingKey.isEmpty() || clientToken.isEmpty()) {
       USAGE.fail("--signing-key and --rbm-client-token are required");
     }
     WebhookServer server = start(port, threads, signingKey, clientToken);
