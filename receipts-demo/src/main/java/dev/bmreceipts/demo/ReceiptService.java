@@ -18,10 +18,9 @@ import dev.bmreceipts.http.sender.AccessTokenProvider;
 import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.RbmWebhook;
 import dev.bmreceipts.http.ReceiptEvent;
-import dev.bmreceipts.http.sender.RbmEventSendException;
 import dev.bmreceipts.http.sender.RbmEventSender;
-import dev.bmreceipts.http.sender.ReceiptSendException;
 import dev.bmreceipts.http.sender.ReceiptSender;
+import dev.bmreceipts.http.sender.SendException;
 import dev.bmreceipts.http.Webhook;
 import dev.bmreceipts.http.WebhookServer;
 import dev.bmreceipts.http.journal.Journal;
@@ -48,6 +47,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -376,24 +376,9 @@ final class ReceiptService implements AutoCloseable {
 
   private void sendRbm(RbmEventSender rbm, RbmUserMessage m, String name, String agentId) {
     try {
-      rbm.sendRead(m.senderPhoneNumber(), m.messageId()).whenComplete((result, failure) -> {
-        if (failure == null) {
-          if (!config.quiet()) {
-            synchronized (out) {
-              out.println("sent RBM READ " + name + " agent=" + Text.escape(agentId));
-              out.flush();
-            }
-          }
-          sentOk.increment();
-          return;
-        }
-        sentFailed.increment();
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
-        String why = cause instanceof RbmEventSendException e ? SendReadCommand.reason(e)
-            : Text.oneLine(cause);
-        LOG.log(Level.WARNING, "auto-read failed for RBM " + name + ": " + Text.escape(why));
-      });
+      rbm.sendRead(m.senderPhoneNumber(), m.messageId()).whenComplete((result, failure) ->
+          finished(failure, () -> "sent RBM READ " + name + " agent=" + Text.escape(agentId),
+              "RBM " + name));
     } catch (RuntimeException e) {
       sentFailed.increment();
       LOG.log(Level.WARNING, "auto-read failed for RBM " + name + ": " + Text.oneLine(e));
@@ -442,28 +427,33 @@ final class ReceiptService implements AutoCloseable {
     }
   }
 
+  /**
+   * Counts an auto-read that ended, of either protocol: prints {@code line} unless quiet when it was
+   * sent, logs why it was not otherwise ({@code what} names the message, masked and escaped).
+   */
+  private void finished(Throwable failure, Supplier<String> line, String what) {
+    if (failure == null) {
+      if (!config.quiet()) {
+        synchronized (out) {
+          out.println(line.get());
+          out.flush();
+        }
+      }
+      sentOk.increment();
+      return;
+    }
+    sentFailed.increment();
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    String why = cause instanceof SendException e ? SendReadCommand.reason(e) : Text.oneLine(cause);
+    LOG.log(Level.WARNING, "auto-read failed for " + what + ": " + Text.escape(why));
+  }
+
   private void send(MessageName name) {
     try {
-      sender.orElseThrow().sendRead(name).whenComplete((result, failure) -> {
-        if (failure == null) {
-          if (!config.quiet()) {
-            synchronized (out) {
-              out.println("sent READ " + Text.escape(name.toString())
-                  + (result.skipped() ? " (already sent)" : ""));
-              out.flush();
-            }
-          }
-          sentOk.increment();
-          return;
-        }
-        sentFailed.increment();
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
-        String why = cause instanceof ReceiptSendException rse ? SendReadCommand.reason(rse)
-            : Text.oneLine(cause);
-        LOG.log(Level.WARNING, "auto-read failed for " + Text.escape(name.toString()) + ": "
-            + Text.escape(why));
-      });
+      sender.orElseThrow().sendRead(name).whenComplete((result, failure) ->
+          finished(failure, () -> "sent READ " + Text.escape(name.toString())
+              + (result.skipped() ? " (already sent)" : ""), Text.escape(name.toString())));
     } catch (RuntimeException e) {
       sentFailed.increment();
       LOG.log(Level.WARNING, "auto-read failed for " + Text.escape(name.toString()) + ": "

@@ -202,23 +202,12 @@ final class SendReadCommand implements Command {
   }
 
   /**
-   * One line that names where the send went, never the token: {@code PATCH URL: 404 NOT_FOUND:
-   * Google's message}, or the failure's own text when there was no HTTP status (IO errors,
-   * timeouts, no token).
+   * Why a send failed, in one line: {@code PATCH URL: 404 NOT_FOUND: …} for a Business Messages
+   * receipt, {@code POST URL: …} for an RBM event (the URL with the phone masked, {@code
+   * %2B****0123}).
    */
-  static String reason(ReceiptSendException e) {
-    return reason("PATCH", e);
-  }
-
-  /**
-   * {@link #reason(ReceiptSendException)} for an RBM event: {@code POST URL: …}, the URL with the
-   * phone masked ({@code %2B****0123}).
-   */
-  static String reason(RbmEventSendException e) {
-    return reason("POST", e);
-  }
-
-  private static String reason(String method, SendException e) {
+  static String reason(SendException e) {
+    String method = e instanceof RbmEventSendException ? "POST" : "PATCH";
     String where = e.uri().map(u -> method + " " + u + ": ").orElse("");
     if (e.status() == 0) {
       return where + e.getMessage();
