@@ -18,6 +18,7 @@ import dev.bmreceipts.http.sender.AccessTokenProvider;
 import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.RbmWebhook;
 import dev.bmreceipts.http.ReceiptEvent;
+import dev.bmreceipts.http.ReceiptListener;
 import dev.bmreceipts.http.sender.RbmEventSender;
 import dev.bmreceipts.http.sender.ReceiptSender;
 import dev.bmreceipts.http.sender.SendException;
@@ -37,6 +38,7 @@ import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,16 +119,19 @@ final class ReceiptService implements AutoCloseable {
         .deduplicator(dedupe);
     config.clientToken().ifPresent(webhook::clientToken);
     config.signingKey().ifPresent(webhook::signingKey);
-    // the shared store's listeners stage the request's rows, which its commit writes with the
-    // dedupe keys, after every listener returned
-    store.ifPresent(s -> webhook.receiptListener(s.receiptListener())
-        .payloadListener(s.payloadListener()));
-    // the journal first: a receipt is on disk before anything else sees it, and before the 2xx
-    journal.ifPresent(webhook::receiptListener);
-    webhook.receiptListener(metrics);
+    // one list of receipt listeners, in one order, for both webhooks: the shared store's stages
+    // the request's rows, which its commit writes with the dedupe keys after every listener
+    // returned; then the journal, so a receipt is on disk before anything else sees it and
+    // before the 2xx
+    List<ReceiptListener> receipts = new ArrayList<>();
+    store.ifPresent(s -> receipts.add(s.receiptListener()));
+    journal.ifPresent(receipts::add);
+    receipts.add(metrics);
     if (!config.quiet()) {
-      webhook.receiptListener(this::print);
+      receipts.add(this::print);
     }
+    receipts.forEach(webhook::receiptListener);
+    store.ifPresent(s -> webhook.payloadListener(s.payloadListener()));
     if (sender.isPresent()) {
       webhook.payloadListener(this::autoRead);
     }
@@ -140,13 +145,8 @@ final class ReceiptService implements AutoCloseable {
         // and drain cover RBM too
         RbmWebhook.Builder rbm = RbmWebhook.builder().clientToken(config.rbmClientToken().get())
             .observer(requests).deduplicator(dedupe);
-        store.ifPresent(s -> rbm.receiptListener(s.receiptListener())
-            .payloadListener(s.rbmPayloadListener()));
-        journal.ifPresent(rbm::receiptListener);
-        rbm.receiptListener(metrics);
-        if (!config.quiet()) {
-          rbm.receiptListener(this::print);
-        }
+        receipts.forEach(rbm::receiptListener);
+        store.ifPresent(s -> rbm.payloadListener(s.rbmPayloadListener()));
         if (rbmReads.isPresent()) {
           rbm.payloadListener(this::autoRead);
         }
