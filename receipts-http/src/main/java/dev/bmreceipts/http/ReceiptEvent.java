@@ -7,8 +7,10 @@ import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
 import dev.bmreceipts.core.UserReceipts;
+import dev.bmreceipts.core.rbm.PhoneNumber;
 import dev.bmreceipts.core.rbm.RbmEnvelope;
 import dev.bmreceipts.core.rbm.RbmEventType;
+import dev.bmreceipts.core.rbm.RbmKeys;
 import dev.bmreceipts.core.rbm.RbmUserEvent;
 import java.util.Objects;
 import java.util.Optional;
@@ -90,6 +92,21 @@ public record ReceiptEvent(
         event.rawEventType());
     return new ReceiptEvent(receipt, event.agentId(), phone, "", Optional.of(event.eventId()),
         envelope.publishTime(), event.sendTime(), Protocol.RBM);
+  }
+
+  /**
+   * The key an {@link RbmWebhook} deduplicated this RBM receipt on:
+   * {@link RbmKeys#eventKey}({@code requestId}, {@code conversationId}), the event id and the
+   * phone, as {@link #of(RbmEnvelope, RbmUserEvent)} maps them. Empty for a Business Messages
+   * receipt, and for an RBM one built by hand without an event id or with a conversation that is
+   * not an E.164 number. For a journal or a store that must hold the webhook's own key.
+   */
+  public Optional<String> rbmEventKey() {
+    if (protocol != Protocol.RBM || !PhoneNumber.isValid(conversationId)) {
+      return Optional.empty();
+    }
+    return requestId.filter(id -> !id.isEmpty())
+        .map(id -> RbmKeys.eventKey(id, PhoneNumber.of(conversationId)));
   }
 
   /** The message the receipt is about. */

@@ -47,6 +47,19 @@ class ReceiptEventTest {
   }
 
   @Test
+  void anRbmReceiptKnowsTheKeyItsWebhookClaimedAndABusinessMessagesOneHasNone() {
+    assertEquals(Optional.of("rbm-event 4 ev-1 +15551234567"),
+        ReceiptEvent.of(PUSH, event(RbmEventType.READ, "READ")).rbmEventKey());
+    Receipt r = Receipt.of(MessageName.of("+15551234567", "m"), ReceiptType.READ);
+    assertEquals(Optional.empty(), new ReceiptEvent(r, "a", "+15551234567", "",
+        Optional.of("ev-1"), Timestamp.ABSENT, Timestamp.ABSENT).rbmEventKey());
+    assertEquals(Optional.empty(), new ReceiptEvent(r, "a", "+15551234567", "",
+        Optional.empty(), Timestamp.ABSENT, Timestamp.ABSENT, Protocol.RBM).rbmEventKey());
+    assertEquals(Optional.empty(), new ReceiptEvent(r, "a", "not-a-phone", "",
+        Optional.of("ev-1"), Timestamp.ABSENT, Timestamp.ABSENT, Protocol.RBM).rbmEventKey());
+  }
+
+  @Test
   void anRbmEventThatIsNotAReceiptIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ReceiptEvent.of(PUSH, event(RbmEventType.IS_TYPING, "IS_TYPING")));

@@ -5,7 +5,6 @@ import dev.bmreceipts.core.MessageName;
 import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.WebhookPayload;
 import dev.bmreceipts.core.rbm.PhoneNumber;
-import dev.bmreceipts.core.rbm.RbmKeys;
 import dev.bmreceipts.core.rbm.RbmPayload;
 import dev.bmreceipts.core.rbm.RbmUserEvent;
 import dev.bmreceipts.core.rbm.RbmUserMessage;
@@ -36,19 +35,12 @@ record InboxRow(String dedupeKey, String kind, String agent, String conversation
 
   /**
    * The key a webhook claims for the receipt, so that its batch's commit writes the row with that
-   * key: for Business Messages {@link Deduplicator#receiptKey}; for RBM, where a receipt is one
-   * user event and is deduplicated on (event id, phone), {@link RbmKeys#eventKey} of its
-   * {@code requestId} (the event id) and conversation (the phone). An RBM event without either
-   * (built by hand, not by {@code ReceiptEvent.of}) falls back to the receipt key.
+   * key: for RBM, where a receipt is one user event, {@link ReceiptEvent#rbmEventKey()}; for
+   * Business Messages (and an RBM event built by hand without the ids) {@link
+   * Deduplicator#receiptKey}.
    */
   static String key(ReceiptEvent e) {
-    if (e.protocol() == Protocol.RBM && PhoneNumber.isValid(e.conversationId())) {
-      String eventId = e.requestId().orElse("");
-      if (!eventId.isEmpty()) {
-        return RbmKeys.eventKey(eventId, PhoneNumber.of(e.conversationId()));
-      }
-    }
-    return Deduplicator.receiptKey(e.receipt());
+    return e.rbmEventKey().orElseGet(() -> Deduplicator.receiptKey(e.receipt()));
   }
 
   /** The row of another Business Messages payload, keyed by its request id when it has one. */

@@ -7,8 +7,6 @@ import dev.bmreceipts.core.Protocol;
 import dev.bmreceipts.core.Receipt;
 import dev.bmreceipts.core.ReceiptType;
 import dev.bmreceipts.core.Timestamp;
-import dev.bmreceipts.core.rbm.PhoneNumber;
-import dev.bmreceipts.core.rbm.RbmKeys;
 import dev.bmreceipts.http.Deduplicator;
 import dev.bmreceipts.http.ReceiptEvent;
 import dev.bmreceipts.http.ReceiptListener;
@@ -171,9 +169,9 @@ public final class Journal {
    * ({@link Deduplicator#inMemory(int, Duration, Clock, List)}): for each Business Messages line,
    * its receipt's {@link Deduplicator#receiptKey} and, when the line has one, its
    * {@link Deduplicator#requestKey}; for each RCS Business Messaging line, the key the RBM webhook
-   * dedupes on instead, {@link RbmKeys#eventKey RbmKeys.eventKey(requestId,
-   * PhoneNumber.of(conversationId))} (an RBM line without a {@code requestId}, or whose
-   * {@code conversationId} is not E.164, was not written from a webhook's event and gives no key).
+   * dedupes on instead, {@link ReceiptEvent#rbmEventKey()} (an RBM line without a {@code
+   * requestId}, or whose {@code conversationId} is not E.164, was not written from a webhook's
+   * event and gives no key).
    * Each key is delivered at the line's {@code sendTime} (Google retries for up to 7 days from
    * it; {@code clock}'s now when it does not parse or lies ahead). Keys older than {@code maxAge}
    * are left out, and of the rest only the last {@code maxEntries} distinct keys in file order are
@@ -212,12 +210,11 @@ public final class Journal {
       }
       // a key seen again moves to the end, as the newest
       if (e.protocol() == Protocol.RBM) {
-        String id = e.requestId().orElse("");
-        if (!id.isEmpty() && PhoneNumber.isValid(e.conversationId())) {
-          String key = RbmKeys.eventKey(id, PhoneNumber.of(e.conversationId()));
+        // the one key the RBM webhook claims; none for a line it cannot have written
+        e.rbmEventKey().ifPresent(key -> {
           keys.remove(key);
           keys.put(key, at);
-        }
+        });
         return;
       }
       e.requestId().ifPresent(id -> {
