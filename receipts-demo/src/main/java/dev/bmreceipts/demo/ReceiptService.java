@@ -91,6 +91,7 @@ final class ReceiptService implements AutoCloseable {
     return t;
   });
   private final Optional<JdbcStore> store;
+  private final Optional<StorePool> pool;
   private final ScheduledExecutorService purges = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "serve-store-purge");
     t.setDaemon(true);
@@ -101,8 +102,8 @@ final class ReceiptService implements AutoCloseable {
 
   private ReceiptService(ServeCommand.Config config, PrintStream out,
       Optional<Journal.Writer> journal, List<Deduplicator.Delivered> seed,
-      Optional<ReceiptSender> sender, Optional<RbmReads> rbmReads, Optional<JdbcStore> store)
-      throws IOException {
+      Optional<ReceiptSender> sender, Optional<RbmReads> rbmReads, Optional<JdbcStore> store,
+      Optional<StorePool> pool) throws IOException {
     this.config = config;
     this.out = out;
     this.journal = journal;
@@ -110,6 +111,7 @@ final class ReceiptService implements AutoCloseable {
     this.sender = sender;
     this.rbmReads = rbmReads;
     this.store = store;
+    this.pool = pool;
     // one store for both webhooks: what the journal holds was delivered before a restart, so its
     // redeliveries reach nobody; the shared store claims and commits a request's keys with its rows
     Deduplicator dedupe = store.map(JdbcStore::deduplicator)
@@ -180,12 +182,13 @@ final class ReceiptService implements AutoCloseable {
     }
   }
 
-  /** The store for {@code --store}, its schema applied or checked; empty without it. */
-  private static Optional<JdbcStore> store(ServeCommand.Config config) throws CommandFailure {
-    if (config.store().isEmpty()) {
+  /** The store for {@code --store} on {@code pool}, its schema applied or checked; or empty. */
+  private static Optional<JdbcStore> store(ServeCommand.Config config, Optional<StorePool> pool)
+      throws CommandFailure {
+    if (pool.isEmpty()) {
       return Optional.empty();
     }
-    DataSource ds = config.store().get().dataSource();
+    DataSource ds = pool.get();
     try {
       if (config.storeMigrate()) {
         JdbcStore.migrate(ds);
@@ -206,6 +209,10 @@ final class ReceiptService implements AutoCloseable {
   static ReceiptService start(ServeCommand.Config config, PrintStream out) throws CommandFailure {
     Optional<Journal.Writer> journal = Optional.empty();
     Optional<ReceiptSender> sender = Optional.empty();
+    Optional<RbmReads> rbmReads = Optional.empty();
+    // a connection for each handler thread and one for the purge; threads started for slow
+    // clients wait for one (a new PostgreSQL connection per request costs more than its statements)
+    Optional<StorePool> pool = config.store().map(u -> u.pool(config.threads() + 1));
     try {
       List<Deduplicator.Delivered> seed = List.of();
       if (config.journal().isPresent()) {
@@ -217,7 +224,6 @@ final class ReceiptService implements AutoCloseable {
               Deduplicator.DEFAULT_MAX_AGE, Clock.systemUTC());
         }
       }
-      Optional<RbmReads> rbmReads = Optional.empty();
       if (config.autoRead()) {
         sender = Optional.of(sender(config.credentials(), config.sendTimeout()));
         if (config.rbm()) {
@@ -226,9 +232,12 @@ final class ReceiptService implements AutoCloseable {
               config.sendTimeout()));
         }
       }
-      return new ReceiptService(config, out, journal, seed, sender, rbmReads, store(config));
+      return new ReceiptService(config, out, journal, seed, sender, rbmReads,
+          store(config, pool), pool);
     } catch (CommandFailure | IOException | RuntimeException e) {
+      pool.ifPresent(StorePool::close);
       sender.ifPresent(ReceiptSender::close);
+      rbmReads.ifPresent(RbmReads::close);
       journal.ifPresent(Journal.Writer::close);
       if (e instanceof CommandFailure f) {
         throw f;
@@ -513,6 +522,7 @@ final class ReceiptService implements AutoCloseable {
     }
     sender.ifPresent(ReceiptSender::close);
     rbmReads.ifPresent(RbmReads::close);
+    pool.ifPresent(StorePool::close);
     journal.ifPresent(Journal.Writer::close);
     synchronized (out) {
       out.flush();

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.bmreceipts.demo;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -17,12 +15,14 @@ import javax.sql.DataSource;
  * URL's {@code user} and {@code password} parameters or else from {@code PGUSER} and
  * {@code PGPASSWORD}. It is never printed as given: {@link #masked()} hides the password.
  *
- * <p>Its {@link #dataSource()} opens a new driver connection per {@code getConnection()} (no
- * pool: the store holds one connection per request, from its claim to its commit), through
- * {@link DriverManager}, so that the PostgreSQL driver stays a run-time dependency. Connect and
- * login time out after 5 s, and a cancel after 1 s, unless the URL says otherwise.
+ * <p>Connections come from the driver through {@link DriverManager}, so that the PostgreSQL
+ * driver stays a run-time dependency: a new one per {@code getConnection()} from
+ * {@link #dataSource()}, or kept for the next request by {@link #pool(int)} (the store holds one
+ * per request, from its claim to its commit). Connect and login time out after 5 s, and a cancel
+ * after 1 s, unless the URL says otherwise.
  */
 final class StoreUrl {
+  private static final Duration POOL_WAIT = Duration.ofSeconds(5);
   private static final Pattern PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)[^&]*");
 
   private final String url;
@@ -66,54 +66,26 @@ final class StoreUrl {
     return p;
   }
 
-  /** A new connection per {@code getConnection()}. */
+  /** A new connection per {@code getConnection()} (for the commands that make one or two). */
   DataSource dataSource() {
-    return new DataSource() {
+    return new SimpleDataSource() {
       @Override
       public Connection getConnection() throws SQLException {
-        return DriverManager.getConnection(url, properties);
-      }
-
-      @Override
-      public Connection getConnection(String user, String password) throws SQLException {
-        Properties p = new Properties();
-        p.putAll(properties);
-        p.setProperty("user", user);
-        p.setProperty("password", password);
-        return DriverManager.getConnection(url, p);
-      }
-
-      @Override
-      public PrintWriter getLogWriter() {
-        return null;
-      }
-
-      @Override
-      public void setLogWriter(PrintWriter out) {}
-
-      @Override
-      public void setLoginTimeout(int seconds) {}
-
-      @Override
-      public int getLoginTimeout() {
-        return 5;
-      }
-
-      @Override
-      public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-      }
-
-      @Override
-      public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-      }
-
-      @Override
-      public boolean isWrapperFor(Class<?> iface) {
-        return false;
+        return connect();
       }
     };
+  }
+
+  /**
+   * {@code serve}'s connections: at most {@code size} open, kept between requests; a request
+   * waits for one as long as for a new connection's login (5 s).
+   */
+  StorePool pool(int size) {
+    return new StorePool(this::connect, size, POOL_WAIT, Duration.ofSeconds(1));
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, properties);
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
-/** A new driver connection per {@link #getConnection()}: no pool, as the demo uses. */
+/** A new driver connection per {@link #getConnection()}: no pool. */
 public final class UrlDataSource implements DataSource {
   private final String url;
 
