@@ -12,20 +12,9 @@ cd "$(dirname "$0")/.."
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -B -ntp -q -Pbench -pl receipts-bench -am package -DskipTests
 fi
-url="${BM_BENCH_POSTGRES_URL:-}"
-if [ -z "$url" ]; then
-  bin=$(dirname "$(command -v initdb || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-  data=$(mktemp -d /tmp/bm-bench-pg.XXXXXX)
-  as=()
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres "$data"
-    as=(runuser -u postgres --)
-  fi
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "${as[@]}" "$bin/initdb" -D "$data/db" -A trust -U postgres -E UTF8 --locale=C --no-sync >/dev/null
-  "${as[@]}" "$bin/pg_ctl" -D "$data/db" -l "$data/log" -w -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null
-  trap '"${as[@]}" "$bin/pg_ctl" -D "$data/db" -m fast -w stop >/dev/null; rm -rf "$data"' EXIT
-  url="jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres"
-fi
+. bench/postgres.sh
+trap postgres_stop EXIT
+postgres_start
+url=$pg_url
 echo "== $(date -u +%FT%TZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -n 1)"
 java -cp receipts-bench/target/benchmarks.jar dev.bmreceipts.bench.JdbcBench --url "$url" "$@"

@@ -4,6 +4,9 @@
 #   (a) demo `serve` with a signing key, no journal      (b) the same with --journal
 #   (c) BareServer: JDK HttpServer, same pool size, reads the body, answers 200 "ok"
 #   (m) with MEMORY=1 (or bench/memory.sh): (a) with -Xmx64m under /usr/bin/time -v
+#   (s) `serve --store` on a throwaway PostgreSQL (bench/postgres.sh; BM_BENCH_POSTGRES_URL names
+#       another): dedupe keys and inbox rows shared with other instances; (s)/(a) is the store's
+#       cost against the in-memory one. Not in the default SERVERS.
 # RCS Business Messaging load (distinct signed Pub/Sub pushes of one user event each, at /rbm):
 #   (r) LibraryServer: the RbmWebhook beside the Business Messages one, wired as the demo wires
 #       its webhook (metrics listener, request counters, in-memory dedupe), same pool size
@@ -56,11 +59,11 @@ fi
 # ---- build ----
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   modules=receipts-bench
-  if has a || has b || has m; then modules=receipts-demo,receipts-bench; fi
+  if has a || has b || has m || has s; then modules=receipts-demo,receipts-bench; fi
   mvn -B -ntp -q -Pbench -pl "$modules" -am package -DskipTests
 fi
 [ -f "$bench_jar" ] || die "$bench_jar is missing: run without SKIP_BUILD=1"
-if [ -z "${SERVE_CMD:-}" ] && { has a || has b || has m; }; then
+if [ -z "${SERVE_CMD:-}" ] && { has a || has b || has m || has s; }; then
   [ -f "$demo_jar" ] || die "$demo_jar is missing"
 fi
 read -r -a serve_cmd <<< "${SERVE_CMD:-java -jar $demo_jar}"
@@ -82,6 +85,7 @@ cleanup() {
     kill -KILL "$p" 2> /dev/null || true
   done
   if [ "${KEEP_TMP:-0}" = 1 ]; then say "logs kept in $tmp"; else rm -rf "$tmp"; fi
+  if declare -F postgres_stop > /dev/null; then postgres_stop; fi
 }
 trap cleanup EXIT
 
@@ -140,6 +144,11 @@ wait_ready() { # the server answers a signed probe (signed by openssl, not by ou
 demo_args=(serve --host 127.0.0.1 --port @PORT@ --signing-key "$KEY" --threads "$THREADS" --quiet)
 has a && start a "demo serve, no journal" "${serve_cmd[@]}" "${demo_args[@]}"
 has b && start b "demo serve --journal" "${serve_cmd[@]}" "${demo_args[@]}" --journal "$tmp/journal.jsonl"
+if has s; then
+  . "$root/bench/postgres.sh"
+  postgres_start
+  start s "demo serve --store" "${serve_cmd[@]}" "${demo_args[@]}" --store "$pg_url" --store-migrate
+fi
 has m && start m "demo serve -Xmx64m" /usr/bin/time -v -o "$tmp/time-m.txt" \
   "${serve_cmd[0]}" -Xmx64m "${serve_cmd[@]:1}" "${demo_args[@]}"
 has c && start c "bare JDK HttpServer" java -cp "$bench_jar" dev.bmreceipts.bench.BareServer \
@@ -244,6 +253,11 @@ if has c; then
   if has m && has a; then
     say "   (m)/(a) req/s      $(printf '%5.2f' "$(ratio "${rps_med[m]}" "${rps_med[a]}")")  (-Xmx64m against the default heap: should be about 1)"
   fi
+fi
+if has s && has a; then
+  say "== the shared store's cost"
+  say "   (s)/(a) req/s      $(printf '%5.2f' "$(ratio "${rps_med[s]}" "${rps_med[a]}")")  (serve --store against serve's in-memory store; no target)"
+  say "   p99(s)/p99(a)      $(printf '%5.2f' "$(ratio "${p99_med[s]}" "${p99_med[a]}")")"
 fi
 if has r && has cr; then
   # no target of its own yet: printed beside (a)/(c)'s, the same guarantees on the other protocol
