@@ -8,8 +8,7 @@
 #       another): dedupe keys and inbox rows shared with other instances; (s)/(a) is the store's
 #       cost against the in-memory one. Not in the default SERVERS.
 # RCS Business Messaging load (distinct signed Pub/Sub pushes of one user event each, at /rbm):
-#   (r) LibraryServer: the RbmWebhook beside the Business Messages one, wired as the demo wires
-#       its webhook (metrics listener, request counters, in-memory dedupe), same pool size
+#   (r) demo `serve` as (a), with --rbm-client-token: its RBM path /rbm beside /callback
 #   (cr) BareServer again, driven by the RBM load: (r)'s yardstick
 # wrk drives each with 64 keep-alive connections (-t2 -c64) (bench/webhook.lua); warm-up first,
 # then rounds that alternate the servers. Each round also prints the server JVM's CPU time per
@@ -59,11 +58,11 @@ fi
 # ---- build ----
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   modules=receipts-bench
-  if has a || has b || has m || has s; then modules=receipts-demo,receipts-bench; fi
+  if has a || has b || has m || has s || has r; then modules=receipts-demo,receipts-bench; fi
   mvn -B -ntp -q -Pbench -pl "$modules" -am package -DskipTests
 fi
 [ -f "$bench_jar" ] || die "$bench_jar is missing: run without SKIP_BUILD=1"
-if [ -z "${SERVE_CMD:-}" ] && { has a || has b || has m || has s; }; then
+if [ -z "${SERVE_CMD:-}" ] && { has a || has b || has m || has s || has r; }; then
   [ -f "$demo_jar" ] || die "$demo_jar is missing"
 fi
 read -r -a serve_cmd <<< "${SERVE_CMD:-java -jar $demo_jar}"
@@ -153,8 +152,7 @@ has m && start m "demo serve -Xmx64m" /usr/bin/time -v -o "$tmp/time-m.txt" \
   "${serve_cmd[0]}" -Xmx64m "${serve_cmd[@]:1}" "${demo_args[@]}"
 has c && start c "bare JDK HttpServer" java -cp "$bench_jar" dev.bmreceipts.bench.BareServer \
   --port @PORT@ --threads "$THREADS"
-has r && start r "RBM webhook (library)" java -cp "$bench_jar" dev.bmreceipts.bench.LibraryServer \
-  --port @PORT@ --threads "$THREADS" --signing-key "$KEY" --rbm-client-token "$KEY"
+has r && start r "demo serve, RBM path" "${serve_cmd[@]}" "${demo_args[@]}" --rbm-client-token "$KEY"
 has cr && start cr "bare, RBM load" java -cp "$bench_jar" dev.bmreceipts.bench.BareServer \
   --port @PORT@ --threads "$THREADS"
 for s in "${servers[@]}"; do wait_ready "$s"; done
